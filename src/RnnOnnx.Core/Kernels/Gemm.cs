@@ -1,0 +1,236 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnOnnx.Kernels;
+
+/// <summary>
+/// Single-precision GEMM, C (+)= op(A)·op(B), row-major with leading dimensions, in the Goto/BLIS scheme:
+/// op(B) is packed into NR-wide column slivers, op(A) into MR-tall row slivers of a KC-deep block, and an
+/// MR×NR register-blocked FMA micro-kernel (Vector512 where the CPU has it, else Vector256) does the work.
+/// Every element of C is accumulated in the same k order whatever the thread count, so results are
+/// bit-identical with 1 or N threads.
+/// </summary>
+internal static unsafe class Gemm
+{
+    /// <summary>Rows per micro-tile.</summary>
+    public const int MR = 6;
+
+    /// <summary>Columns per micro-tile: two SIMD registers wide.</summary>
+    public static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
+
+    private const int KC = 256;
+    private const int MC = 120;
+
+    /// <summary>Below this many multiply-adds a split across threads costs more than it saves.</summary>
+    private const long ParallelThreshold = 1L << 18;
+
+    [ThreadStatic] private static float[]? t_packA;
+    [ThreadStatic] private static PackedMatrix? t_packB;
+    [ThreadStatic] private static ParallelJob? t_job;
+
+    /// <summary>
+    /// C[m×n] = (accumulate ? C : 0) + op(A)·op(B), where op(A) is m×k (A is k×m when <paramref name="transA"/>)
+    /// and op(B) is k×n (B is n×k when <paramref name="transB"/>). Uses all allowed threads when the product is large.
+    /// </summary>
+    public static void Multiply(float* a, int lda, bool transA, float* b, int ldb, bool transB,
+                                float* c, int ldc, int m, int n, int k, bool accumulate)
+    {
+        var packed = t_packB ??= new PackedMatrix();
+        packed.Pack(b, ldb, transB, k, n);
+        Multiply(a, lda, transA, packed, c, ldc, m, accumulate);
+    }
+
+    /// <summary>C[m×n] (+)= op(A)·B with B already packed (the recurrent weights, packed once per sequence).</summary>
+    public static void Multiply(float* a, int lda, bool transA, PackedMatrix b, float* c, int ldc, int m, bool accumulate)
+    {
+        int n = b.Columns, k = b.Depth;
+        if (m == 0 || n == 0) return;
+        int parts = WorkSplitter.Parts;
+        if (parts > 1 && (long)m * n * k >= ParallelThreshold)
+        {
+            var job = t_job ??= new ParallelJob();
+            job.Set(a, lda, transA, b, c, ldc, m, accumulate, parts);
+            WorkSplitter.Run(parts, job.Body);
+            return;
+        }
+        MultiplySerial(a, lda, transA, b, 0, b.Slivers, c, ldc, m, accumulate);
+    }
+
+    /// <summary>Rows of C over slivers [s0, s1) of the packed B, on the calling thread.</summary>
+    private static void MultiplySerial(float* a, int lda, bool transA, PackedMatrix b, int s0, int s1,
+                                       float* c, int ldc, int m, bool accumulate)
+    {
+        int n = b.Columns, k = b.Depth, nr = NR;
+        if (s0 >= s1 || m == 0) return;
+        int colStart = s0 * nr, colEnd = Math.Min(s1 * nr, n);
+        if (!accumulate)
+            for (int i = 0; i < m; i++) new Span<float>(c + (long)i * ldc + colStart, colEnd - colStart).Clear();
+        if (k == 0) return;
+
+        int packLength = ((MC + MR - 1) / MR) * MR * KC;
+        var packA = t_packA;
+        if (packA is null || packA.Length < packLength) t_packA = packA = GC.AllocateUninitializedArray<float>(packLength, pinned: true);
+
+        fixed (float* ap0 = packA)
+        fixed (float* bp0 = b.Data)
+        {
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    PackA(a, lda, transA, ic, pc, mc, kc, ap0);
+                    for (int s = s0; s < s1; s++)
+                    {
+                        float* bs = bp0 + (long)s * k * nr + (long)pc * nr;
+                        int cols = Math.Min(nr, n - s * nr);
+                        for (int ir = 0; ir < mc; ir += MR)
+                        {
+                            float* cTile = c + (long)(ic + ir) * ldc + s * nr;
+                            int rows = Math.Min(MR, mc - ir);
+                            if (nr == 32) Kernel512(kc, ap0 + ir * kc, bs, cTile, ldc, rows, cols);
+                            else Kernel256(kc, ap0 + ir * kc, bs, cTile, ldc, rows, cols);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs rows [i0, i0+mc) × depth [p0, p0+kc) of op(A) into MR-tall slivers, zero-padding the last.</summary>
+    private static void PackA(float* a, int lda, bool transA, int i0, int p0, int mc, int kc, float* dst)
+    {
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            int rows = Math.Min(MR, mc - ir);
+            float* sliver = dst + ir * kc;
+            if (!transA)
+            {
+                for (int r = 0; r < MR; r++)
+                {
+                    if (r < rows)
+                    {
+                        float* src = a + (long)(i0 + ir + r) * lda + p0;
+                        for (int p = 0; p < kc; p++) sliver[p * MR + r] = src[p];
+                    }
+                    else for (int p = 0; p < kc; p++) sliver[p * MR + r] = 0f;
+                }
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = a + (long)(p0 + p) * lda + i0 + ir;
+                    float* d = sliver + p * MR;
+                    int r = 0;
+                    for (; r < rows; r++) d[r] = src[r];
+                    for (; r < MR; r++) d[r] = 0f;
+                }
+            }
+        }
+    }
+
+    // Micro-kernels: C[rows×cols] += Σ_p a[p,0..MR) ⊗ b[p,0..NR) — one broadcast of A and two FMAs per row and p.
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, a += MR, b += 32)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+        }
+        if (rows == MR && cols == 32)
+        {
+            AddTo512(c, c00, c01); AddTo512(c + ldc, c10, c11); AddTo512(c + 2 * ldc, c20, c21);
+            AddTo512(c + 3 * ldc, c30, c31); AddTo512(c + 4 * ldc, c40, c41); AddTo512(c + 5 * ldc, c50, c51);
+            return;
+        }
+        float* tile = stackalloc float[MR * 32];
+        c00.Store(tile); c01.Store(tile + 16); c10.Store(tile + 32); c11.Store(tile + 48);
+        c20.Store(tile + 64); c21.Store(tile + 80); c30.Store(tile + 96); c31.Store(tile + 112);
+        c40.Store(tile + 128); c41.Store(tile + 144); c50.Store(tile + 160); c51.Store(tile + 176);
+        AddTile(tile, 32, c, ldc, rows, cols);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo512(float* c, Vector512<float> lo, Vector512<float> hi)
+    {
+        (Vector512.Load(c) + lo).Store(c);
+        (Vector512.Load(c + 16) + hi).Store(c + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel256(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, a += MR, b += 16)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var x = Vector256.Create(a[0]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a[1]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a[2]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+        }
+        float* tile = stackalloc float[MR * 16];
+        c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24);
+        c20.Store(tile + 32); c21.Store(tile + 40); c30.Store(tile + 48); c31.Store(tile + 56);
+        c40.Store(tile + 64); c41.Store(tile + 72); c50.Store(tile + 80); c51.Store(tile + 88);
+        AddTile(tile, 16, c, ldc, rows, cols);
+    }
+
+    private static void AddTile(float* tile, int width, float* c, int ldc, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++) c[(long)r * ldc + j] += tile[r * width + j];
+    }
+
+    /// <summary>Arguments of one multi-threaded product; one per calling thread so calls never share it.</summary>
+    private sealed class ParallelJob
+    {
+        private float* _a, _c;
+        private int _lda, _ldc, _m, _parts;
+        private bool _transA, _accumulate, _splitColumns;
+        private PackedMatrix? _b;
+        public readonly Action<int> Body;
+
+        public ParallelJob() => Body = RunPart;
+
+        public void Set(float* a, int lda, bool transA, PackedMatrix b, float* c, int ldc, int m, bool accumulate, int parts)
+        {
+            _a = a; _c = c;
+            (_lda, _transA, _b, _ldc, _m, _accumulate, _parts) = (lda, transA, b, ldc, m, accumulate, parts);
+            // Split the side that gives every part whole micro-tiles: columns (slivers) when there are enough.
+            _splitColumns = b.Slivers >= 2 * parts || b.Slivers >= (m + MR - 1) / MR;
+        }
+
+        private void RunPart(int part)
+        {
+            var b = _b!;
+            if (_splitColumns)
+            {
+                var (s0, s1) = WorkSplitter.Range(b.Slivers, _parts, part);
+                MultiplySerial(_a, _lda, _transA, b, s0, s1, _c, _ldc, _m, _accumulate);
+            }
+            else
+            {
+                var (r0, r1) = WorkSplitter.Range(_m, _parts, part, MR);
+                float* a = _transA ? _a + r0 : _a + (long)r0 * _lda;
+                MultiplySerial(a, _lda, _transA, b, 0, b.Slivers, _c + (long)r0 * _ldc, _ldc, r1 - r0, _accumulate);
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace RnnOnnx.Kernels;
+
+/// <summary>
+/// The right-hand operand of a GEMM packed into NR-wide column slivers ([sliver][k][NR], zero-padded), the layout the
+/// micro-kernel streams. Packing the recurrent weights once per sequence saves repacking them at every time step.
+/// </summary>
+internal sealed unsafe class PackedMatrix
+{
+    public float[] Data { get; private set; } = [];
+    public int Depth { get; private set; }
+    public int Columns { get; private set; }
+    public int Slivers => (Columns + Gemm.NR - 1) / Gemm.NR;
+
+    /// <summary>Packs op(B) (k×n; B is n×k when <paramref name="trans"/>).</summary>
+    public void Pack(float* b, int ldb, bool trans, int k, int n)
+    {
+        int nr = Gemm.NR;
+        int slivers = (n + nr - 1) / nr;
+        long length = (long)slivers * k * nr;
+        if (Data.Length < length) Data = GC.AllocateUninitializedArray<float>((int)length, pinned: true);
+        Depth = k;
+        Columns = n;
+        fixed (float* d0 = Data)
+        {
+            for (int s = 0; s < slivers; s++)
+            {
+                int j0 = s * nr, cols = Math.Min(nr, n - j0);
+                float* d = d0 + (long)s * k * nr;
+                for (int p = 0; p < k; p++, d += nr)
+                {
+                    int j = 0;
+                    if (!trans) for (float* src = b + (long)p * ldb + j0; j < cols; j++) d[j] = src[j];
+                    else for (; j < cols; j++) d[j] = b[(long)(j0 + j) * ldb + p];
+                    for (; j < nr; j++) d[j] = 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs a managed row-major matrix.</summary>
+    public void Pack(float[] b, int ldb, bool trans, int k, int n)
+    {
+        fixed (float* p = b) Pack(p, ldb, trans, k, n);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Runtime.ExceptionServices;
+
+namespace RnnOnnx.Kernels;
+
+/// <summary>
+/// Splits one piece of work into a few parts and runs them on persistent threads, the caller taking part 0.
+/// A task per element or per step would cost more than the work on two cores; persistent workers that spin
+/// briefly before sleeping make a split worth it down to tens of microseconds. Parts must write disjoint
+/// outputs, so the result never depends on how many parts ran.
+/// </summary>
+internal static class WorkSplitter
+{
+    // Workers live as long as the process, so their semaphores are never disposed.
+#pragma warning disable CA1001
+    private sealed class Worker
+    {
+        public readonly SemaphoreSlim Start = new(0);
+        public int Part;
+    }
+#pragma warning restore CA1001
+
+    private static readonly Lock Gate = new();
+    private static Worker[] _workers = [];
+    private static Action<int>? _job;
+    private static int _pending;
+    private static Exception? _failure;
+
+    [ThreadStatic] private static bool t_inside;
+
+    /// <summary>How many parts a split would use now.</summary>
+    public static int Parts => t_inside ? 1 : Compute.MaxThreads;
+
+    /// <summary>Runs <paramref name="body"/>(part) for part = 0..parts-1 and returns when all are done.</summary>
+    /// <remarks>Nested calls (from inside a part) run their parts one after another on the calling thread.</remarks>
+    public static void Run(int parts, Action<int> body)
+    {
+        if (parts <= 1 || t_inside)
+        {
+            for (int p = 0; p < parts; p++) body(p);
+            return;
+        }
+        lock (Gate)
+        {
+            EnsureWorkers(parts - 1);
+            _job = body;
+            _failure = null;
+            Volatile.Write(ref _pending, parts - 1);
+            for (int w = 0; w < parts - 1; w++)
+            {
+                _workers[w].Part = w + 1;
+                _workers[w].Start.Release();
+            }
+            t_inside = true;
+            try { body(0); }
+            catch (Exception e) { Interlocked.CompareExchange(ref _failure, e, null); }
+            finally { t_inside = false; }
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            _job = null;
+            if (_failure is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+    }
+
+    /// <summary>Range [start, end) of part <paramref name="part"/> when <paramref name="count"/> items are cut into <paramref name="parts"/>, in multiples of <paramref name="grain"/>.</summary>
+    public static (int Start, int End) Range(int count, int parts, int part, int grain = 1)
+    {
+        int units = (count + grain - 1) / grain;
+        int start = (int)((long)units * part / parts) * grain;
+        int end = (int)((long)units * (part + 1) / parts) * grain;
+        return (Math.Min(start, count), Math.Min(end, count));
+    }
+
+    private static void EnsureWorkers(int count)
+    {
+        if (_workers.Length >= count) return;
+        var grown = new Worker[count];
+        Array.Copy(_workers, grown, _workers.Length);
+        for (int i = _workers.Length; i < count; i++)
+        {
+            var worker = new Worker();
+            grown[i] = worker;
+            var thread = new Thread(() => Loop(worker)) { IsBackground = true, Name = $"rnnonnx-worker-{i + 1}" };
+            thread.Start();
+        }
+        _workers = grown;
+    }
+
+    private static void Loop(Worker worker)
+    {
+        t_inside = true;
+        while (true)
+        {
+            worker.Start.Wait();
+            try { _job!(worker.Part); }
+            catch (Exception e) { Interlocked.CompareExchange(ref _failure, e, null); }
+            finally { Interlocked.Decrement(ref _pending); }
+        }
+    }
+}

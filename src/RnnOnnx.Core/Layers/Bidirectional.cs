@@ -1,0 +1,84 @@
+using System.Numerics.Tensors;
+using System.Text.Json;
+using RnnOnnx.Randomness;
+
+namespace RnnOnnx.Layers;
+
+/// <summary>
+/// Runs a recurrent layer forwards and a copy of it backwards over each sequence and concatenates their outputs:
+/// [forward | backward] per step (returnSequences) or per sample. The backward copy starts at each row's last real step.
+/// </summary>
+public sealed class Bidirectional : Layer
+{
+    private readonly Signal _output = new(), _forwardGradient = new(), _backwardGradient = new(), _inputGradient = new();
+
+    /// <summary>Wraps <paramref name="layer"/>; its options (units, returnSequences) apply to both directions.</summary>
+    public Bidirectional(RecurrentLayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        Require(!layer.IsBuilt, "Bidirectional needs an unbuilt recurrent layer.");
+        ForwardLayer = layer;
+        BackwardLayer = layer.CloneUnbuilt();
+        BackwardLayer.GoBackwards = true;
+    }
+
+    /// <summary>The layer that reads sequences first to last.</summary>
+    public RecurrentLayer ForwardLayer { get; }
+
+    /// <summary>The copy that reads sequences last to first.</summary>
+    public RecurrentLayer BackwardLayer { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> Parameters => [.. ForwardLayer.Parameters, .. BackwardLayer.Parameters];
+
+    internal override string TypeName => "Bidirectional";
+
+    private protected override LayerShape OnBuild(LayerShape input, Rng rng)
+    {
+        ForwardLayer.Name = Name + "/forward";
+        BackwardLayer.Name = Name + "/backward";
+        ForwardLayer.Build(input, rng);
+        BackwardLayer.Build(input, rng);
+        return ForwardLayer.OutputShape with { Width = 2 * ForwardLayer.Units };
+    }
+
+    internal override Signal Forward(Signal input, PassContext context)
+    {
+        var yf = ForwardLayer.Forward(input, context);
+        var yb = BackwardLayer.Forward(input, context);
+        int h = ForwardLayer.Units;
+        var y = _output.Resize(yf.Steps, yf.Batch, 2 * h);
+        for (int r = 0; r < yf.Rows; r++)
+        {
+            yf.Data.AsSpan(r * h, h).CopyTo(y.Data.AsSpan(r * 2 * h, h));
+            yb.Data.AsSpan(r * h, h).CopyTo(y.Data.AsSpan(r * 2 * h + h, h));
+        }
+        return y;
+    }
+
+    internal override Signal Backward(Signal outputGradient, PassContext context)
+    {
+        int h = ForwardLayer.Units;
+        var df = _forwardGradient.Resize(outputGradient.Steps, outputGradient.Batch, h);
+        var db = _backwardGradient.Resize(outputGradient.Steps, outputGradient.Batch, h);
+        for (int r = 0; r < outputGradient.Rows; r++)
+        {
+            outputGradient.Data.AsSpan(r * 2 * h, h).CopyTo(df.Data.AsSpan(r * h, h));
+            outputGradient.Data.AsSpan(r * 2 * h + h, h).CopyTo(db.Data.AsSpan(r * h, h));
+        }
+        var dxf = ForwardLayer.Backward(df, context);
+        var dx = _inputGradient.ResizeLike(dxf);
+        dxf.Span.CopyTo(dx.Span);
+        var dxb = BackwardLayer.Backward(db, context);
+        TensorPrimitives.Add(dx.Span, dxb.Span, dx.Span);
+        return dx;
+    }
+
+    internal override void WriteConfig(Utf8JsonWriter writer)
+    {
+        writer.WriteString("layerType", ForwardLayer.TypeName);
+        writer.WriteStartObject("layer");
+        ForwardLayer.WriteConfig(writer);
+        writer.WriteEndObject();
+    }
+}

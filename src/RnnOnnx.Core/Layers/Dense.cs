@@ -1,0 +1,96 @@
+using System.Text.Json;
+using RnnOnnx.Kernels;
+using RnnOnnx.Randomness;
+
+namespace RnnOnnx.Layers;
+
+/// <summary>
+/// Fully connected layer, y = f(x·W + b), applied to each vector (or to each time step of a sequence).
+/// W is [inputWidth, units], Glorot-uniform initialised; b starts at zero.
+/// </summary>
+public sealed class Dense : Layer
+{
+    private Parameter? _kernel, _bias;
+    private Signal? _input;
+    private readonly Signal _output = new(), _preGradient = new(), _inputGradient = new();
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="units">Output width (≥ 1).</param>
+    /// <param name="activation">Output function; with <see cref="Losses.SoftmaxCrossEntropy"/>, softmax is fused into the loss.</param>
+    public Dense(int units, Activation activation = Activation.Linear)
+    {
+        Require(units >= 1, $"Dense units must be at least 1, got {units}.");
+        Units = units;
+        Activation = activation;
+    }
+
+    /// <summary>Output width.</summary>
+    public int Units { get; }
+
+    /// <summary>Output function.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>W, [inputWidth, units].</summary>
+    public Parameter Kernel => _kernel ?? throw new ModelConfigurationException($"Layer '{Name}' is not built yet.");
+
+    /// <summary>b, [units].</summary>
+    public Parameter Bias => _bias ?? throw new ModelConfigurationException($"Layer '{Name}' is not built yet.");
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> Parameters => _kernel is null ? [] : [_kernel, _bias!];
+
+    internal override string TypeName => "Dense";
+
+    /// <summary>Set by the model when a softmax output feeds a cross-entropy loss: the layer then emits logits.</summary>
+    internal bool EmitLogits { get; set; }
+
+    private Activation EffectiveActivation => EmitLogits ? Activation.Linear : Activation;
+
+    private protected override LayerShape OnBuild(LayerShape input, Rng rng)
+    {
+        _kernel = new Parameter("kernel", input.Width, Units);
+        _bias = new Parameter("bias", Units);
+        Initializers.GlorotUniform(_kernel.Value, input.Width, Units, rng);
+        return input with { Width = Units };
+    }
+
+    internal override unsafe Signal Forward(Signal input, PassContext context)
+    {
+        _input = input;
+        var y = _output.Resize(input.Steps, input.Batch, Units);
+        fixed (float* x = input.Data)
+        fixed (float* w = Kernel.Value)
+        fixed (float* o = y.Data)
+            Gemm.Multiply(x, input.Width, false, w, Units, false, o, Units, input.Rows, Units, input.Width, accumulate: false);
+        RowOps.AddToRows(y.Span, Bias.Value);
+        ActivationMath.Apply(EffectiveActivation, y.Span, Units);
+        return y;
+    }
+
+    internal override unsafe Signal Backward(Signal outputGradient, PassContext context)
+    {
+        var x = _input!;
+        var dPre = _preGradient.ResizeLike(outputGradient);
+        outputGradient.Span.CopyTo(dPre.Span);
+        ActivationMath.Backward(EffectiveActivation, _output.Span, dPre.Span, Units);
+        var dx = _inputGradient.ResizeLike(x);
+        int rows = x.Rows, width = x.Width;
+        fixed (float* xp = x.Data)
+        fixed (float* dp = dPre.Data)
+        fixed (float* w = Kernel.Value)
+        fixed (float* dw = Kernel.Gradient)
+        fixed (float* dxp = dx.Data)
+        {
+            Gemm.Multiply(xp, width, true, dp, Units, false, dw, Units, width, Units, rows, accumulate: true); // ∂W += xᵀ·∂pre
+            Gemm.Multiply(dp, Units, false, w, Units, true, dxp, width, rows, width, Units, accumulate: false); // ∂x = ∂pre·Wᵀ
+        }
+        RowOps.SumRowsInto(dPre.Span, Bias.Gradient); // ∂b += Σ_rows ∂pre
+        return dx;
+    }
+
+    internal override void WriteConfig(Utf8JsonWriter writer)
+    {
+        writer.WriteNumber("units", Units);
+        writer.WriteString("activation", Activation.ToString());
+    }
+}

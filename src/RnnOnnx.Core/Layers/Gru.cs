@@ -1,0 +1,98 @@
+using System.Numerics.Tensors;
+using RnnOnnx.Kernels;
+using RnnOnnx.Randomness;
+
+namespace RnnOnnx.Layers;
+
+/// <summary>
+/// Gated recurrent unit (Cho et al., 2014) in the reset-after form that PyTorch, Keras (reset_after=True) and ONNX
+/// (linear_before_reset=1) share, gate blocks z, r, n:
+/// <code>
+/// z = σ(x·Wz + bz + h·Rz + rbz)    r = σ(x·Wr + br + h·Rr + rbr)
+/// n = tanh(x·Wn + bn + r ⊙ (h·Rn + rbn))      h' = (1 − z) ⊙ n + z ⊙ h
+/// </code>
+/// Two biases (input side b, recurrent side rb), because r multiplies the recurrent candidate term with its bias.
+/// </summary>
+public sealed class Gru : RecurrentLayer
+{
+    private Parameter? _recurrentBias;
+    private float[] _hr = [];
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="units">Hidden state width.</param>
+    /// <param name="returnSequences">Output every step (true) or only the last real one (false).</param>
+    public Gru(int units, bool returnSequences = false) : base(units, returnSequences) { }
+
+    internal override string TypeName => "Gru";
+    internal override int GateCount => 3;
+
+    /// <summary>rb, [3·units]: the recurrent-side bias.</summary>
+    public Parameter RecurrentBias => _recurrentBias ?? throw NotBuilt();
+
+    private protected override IEnumerable<Parameter> ExtraParameters => [RecurrentBias];
+
+    internal override RecurrentLayer CloneUnbuilt() => new Gru(Units, ReturnSequences);
+
+    private protected override void OnBuildCell(Rng rng) => _recurrentBias = new Parameter("recurrent_bias", 3 * Units);
+
+    private protected override bool SharesGateGradients => false;
+
+    /// <summary>Holds h·R + rb per step, [T, B, 3H]: its n block is needed again in backward.</summary>
+    private protected override void AllocateCellBuffers() => Grow(ref _hr, T * B * GH);
+
+    private protected override unsafe void StepForward(int t, int b0, int b1)
+    {
+        int row0 = t * B + b0;
+        fixed (float* h = StatePrev[0])
+        fixed (float* hr = _hr)
+            Gemm.Multiply(h + (long)row0 * H, H, false, PackedR, hr + (long)row0 * GH, GH, b1 - b0, accumulate: false);
+        var rb = RecurrentBias.Value;
+        for (int b = b0; b < b1; b++)
+        {
+            int r = t * B + b;
+            var gates = Gates.AsSpan(r * GH, GH);
+            var hrRow = _hr.AsSpan(r * GH, GH);
+            TensorPrimitives.Add(hrRow, rb, hrRow);
+            var zr = gates[..(2 * H)];
+            TensorPrimitives.Add(zr, hrRow[..(2 * H)], zr);
+            TensorPrimitives.Sigmoid(zr, zr);
+            var n = gates.Slice(2 * H, H);
+            TensorPrimitives.FusedMultiplyAdd(gates.Slice(H, H), hrRow.Slice(2 * H, H), n, n); // n_pre = xWn + bn + r ⊙ (hRn + rbn)
+            TensorPrimitives.Tanh(n, n);
+            var z = gates[..H];
+            var hPrev = StatePrev[0].AsSpan(r * H, H);
+            var hOut = StateOut[0].AsSpan(r * H, H);
+            for (int j = 0; j < H; j++) hOut[j] = n[j] + z[j] * (hPrev[j] - n[j]); // (1 − z) ⊙ n + z ⊙ h
+        }
+    }
+
+    private protected override void StepBackward(int t, int b0, int b1)
+    {
+        for (int b = b0; b < b1; b++)
+        {
+            if (!PrepareRow(t, b)) continue;
+            int r = t * B + b;
+            var gates = Gates.AsSpan(r * GH, GH);
+            var hrN = _hr.AsSpan(r * GH + 2 * H, H);
+            var dx = GradGatesX.AsSpan(r * GH, GH);
+            var dhr = GradGatesH.AsSpan(r * GH, GH);
+            var dh = StateGrad[0].AsSpan(b * H, H);
+            var hPrev = StatePrev[0].AsSpan(r * H, H);
+            for (int j = 0; j < H; j++)
+            {
+                float z = gates[j], rr = gates[H + j], n = gates[2 * H + j];
+                float dnPre = dh[j] * (1f - z) * (1f - n * n);         // through h' = (1−z)n + …, n = tanh(·)
+                float dzPre = dh[j] * (hPrev[j] - n) * z * (1f - z);
+                float drPre = dnPre * hrN[j] * rr * (1f - rr);
+                dx[j] = dhr[j] = dzPre;
+                dx[H + j] = dhr[H + j] = drPre;
+                dx[2 * H + j] = dnPre;
+                dhr[2 * H + j] = dnPre * rr;                           // the recurrent candidate is gated by r
+                dh[j] *= z;                                            // direct path h' ∋ z ⊙ h
+            }
+        }
+    }
+
+    private protected override void AccumulateExtraGradients() =>
+        RowOps.SumRowsInto(GradGatesH.AsSpan(0, T * B * GH), RecurrentBias.Gradient);
+}

@@ -1,0 +1,308 @@
+using System.Text.Json;
+using RnnOnnx.Kernels;
+using RnnOnnx.Randomness;
+
+namespace RnnOnnx.Layers;
+
+/// <summary>
+/// What SimpleRnn, Lstm and Gru share: the weights W [input, G·units], R [units, G·units], b [G·units]
+/// (G = gates), the time loop, padding masks, initial/final state and backpropagation through time.
+/// <para>
+/// Forward: one GEMM projects all steps at once, XW = X·W + b ([T·B, G·H]); then per step only the
+/// recurrent product h_{t−1}·R runs, inside the cell's fused step. The batch is split across threads for
+/// the whole loop (rows never interact), so there is no synchronisation per step. Rows past their true
+/// length carry their state unchanged and output zeros (the ONNX <c>sequence_lens</c> semantics).
+/// </para>
+/// <para>
+/// Backward runs the steps in reverse producing ∂L/∂(gate pre-activations) for every step; the weight
+/// gradients are then three big GEMMs over all steps: ∂W = Xᵀ·∂Gx, ∂R = H_prevᵀ·∂Gh, ∂X = ∂Gx·Wᵀ.
+/// </para>
+/// </summary>
+public abstract class RecurrentLayer : Layer
+{
+    private Parameter? _kernel, _recurrentKernel, _bias;
+    private protected Signal? Input;
+    private readonly Signal _output = new(), _inputGradient = new();
+
+    /// <summary>XW, overwritten in place by the cell with its activated gates: [T, B, G·H].</summary>
+    private protected float[] Gates = [];
+    /// <summary>∂L/∂(input-side pre-activations), [T, B, G·H].</summary>
+    private protected float[] GradGatesX = [];
+    /// <summary>∂L/∂(recurrent-side pre-activations), [T, B, G·H]; the same array as <see cref="GradGatesX"/> except for GRU.</summary>
+    private protected float[] GradGatesH = [];
+    /// <summary>Per state: the value entering step t and the value after it, [T, B, H] each.</summary>
+    private protected float[][] StatePrev = [], StateOut = [];
+    /// <summary>Per state: ∂L/∂state carried backwards through the steps, [B, H].</summary>
+    private protected float[][] StateGrad = [];
+    private float[][] _initial = [], _final = [];
+    private readonly bool[] _hasInitial = new bool[2];
+
+    private protected readonly PackedMatrix PackedR = new(), PackedRt = new();
+    private protected int T, B, H, GH;
+    private protected PassContext Context = new();
+    private readonly Action<int> _forwardPart, _backwardPart;
+    private int _parts;
+
+    private protected RecurrentLayer(int units, bool returnSequences)
+    {
+        Require(units >= 1, $"{GetType().Name} units must be at least 1, got {units}.");
+        Units = units;
+        ReturnSequences = returnSequences;
+        _forwardPart = ForwardPart;
+        _backwardPart = BackwardPart;
+    }
+
+    /// <summary>Hidden state width H.</summary>
+    public int Units { get; }
+
+    /// <summary>True: output every step ([time, units]); false: only the last real step ([units]).</summary>
+    public bool ReturnSequences { get; }
+
+    /// <summary>Runs the sequence from its last real step to the first (the reverse half of a Bidirectional).</summary>
+    internal bool GoBackwards { get; set; }
+
+    /// <summary>Gates per unit: 1 (SimpleRnn), 3 (GRU), 4 (LSTM).</summary>
+    internal abstract int GateCount { get; }
+
+    /// <summary>Recurrent states: 1 (h), or 2 for LSTM (h, c).</summary>
+    public virtual int StateCount => 1;
+
+    /// <summary>W, [inputWidth, G·units], gate blocks side by side.</summary>
+    public Parameter Kernel => _kernel ?? throw NotBuilt();
+
+    /// <summary>R, [units, G·units].</summary>
+    public Parameter RecurrentKernel => _recurrentKernel ?? throw NotBuilt();
+
+    /// <summary>b, [G·units] (for GRU the input-side bias).</summary>
+    public Parameter Bias => _bias ?? throw NotBuilt();
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> Parameters => _kernel is null ? [] : [_kernel, _recurrentKernel!, _bias!, .. ExtraParameters];
+
+    private protected virtual IEnumerable<Parameter> ExtraParameters => [];
+
+    private protected ModelConfigurationException NotBuilt() => new($"Layer '{Name}' is not built yet.");
+
+    /// <summary>A fresh, unbuilt layer with the same options, for the reverse half of a Bidirectional.</summary>
+    internal abstract RecurrentLayer CloneUnbuilt();
+
+    private protected override LayerShape OnBuild(LayerShape input, Rng rng)
+    {
+        Require(input.IsSequence, $"{TypeName} '{Name}' needs a sequence input [time, features], but receives {input}: the layer before it returns one vector per sample (set returnSequences: true on it).");
+        int g = GateCount;
+        _kernel = new Parameter("kernel", input.Width, g * Units);
+        _recurrentKernel = new Parameter("recurrent_kernel", Units, g * Units);
+        _bias = new Parameter("bias", g * Units);
+        Initializers.GlorotUniform(_kernel.Value, input.Width, g * Units, rng);
+        Initializers.Orthogonal(_recurrentKernel.Value, Units, g * Units, rng);
+        InitializeBias(_bias.Value);
+        OnBuildCell(rng);
+        StateGrad = new float[StateCount][];
+        StatePrev = new float[StateCount][];
+        StateOut = new float[StateCount][];
+        _initial = new float[StateCount][];
+        _final = new float[StateCount][];
+        for (int s = 0; s < StateCount; s++) StateGrad[s] = StatePrev[s] = StateOut[s] = _initial[s] = _final[s] = [];
+        return new LayerShape(ReturnSequences, Units);
+    }
+
+    private protected virtual void InitializeBias(Span<float> bias) { }
+
+    private protected virtual void OnBuildCell(Rng rng) { }
+
+    /// <summary>Sets the state the next forward pass starts from (null: zeros). Rows are [batch, units], row-major.</summary>
+    internal void SetInitialState(int state, ReadOnlySpan<float> value, int batch)
+    {
+        if (value.Length != batch * Units)
+            throw new ShapeException($"Initial state {state} of '{Name}' has {value.Length} values, expected batch·units = {batch}·{Units}.");
+        Grow(ref _initial[state], batch * Units);
+        value.CopyTo(_initial[state]);
+        _hasInitial[state] = true;
+    }
+
+    internal void ClearInitialState() => Array.Clear(_hasInitial);
+
+    /// <summary>The state after the last real step of each row, [batch, units].</summary>
+    internal ReadOnlySpan<float> FinalState(int state) => _final[state].AsSpan(0, B * H);
+
+    /// <summary>∂L/∂(initial state) from the last backward pass, [batch, units].</summary>
+    internal ReadOnlySpan<float> InitialStateGradient(int state) => StateGrad[state].AsSpan(0, B * H);
+
+    private protected static void Grow(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new float[length];
+    }
+
+    internal override unsafe Signal Forward(Signal input, PassContext context)
+    {
+        Input = input;
+        Context = context;
+        (T, B, H) = (input.Steps, input.Batch, Units);
+        GH = GateCount * H;
+        int stepRows = B * H;
+        Grow(ref Gates, T * B * GH);
+        for (int s = 0; s < StateCount; s++)
+        {
+            Grow(ref StatePrev[s], T * stepRows);
+            Grow(ref StateOut[s], T * stepRows);
+            Grow(ref _final[s], stepRows);
+            if (!_hasInitial[s]) { Grow(ref _initial[s], stepRows); _initial[s].AsSpan(0, stepRows).Clear(); }
+        }
+        AllocateCellBuffers();
+
+        // XW = X·W + b for all steps in one GEMM (Gates holds it until the cell activates it in place).
+        fixed (float* x = input.Data)
+        fixed (float* w = Kernel.Value)
+        fixed (float* g = Gates)
+            Gemm.Multiply(x, input.Width, false, w, GH, false, g, GH, T * B, GH, input.Width, accumulate: false);
+        RowOps.AddToRows(Gates.AsSpan(0, T * B * GH), Bias.Value);
+        PackedR.Pack(RecurrentKernel.Value, GH, false, H, GH);
+
+        _parts = Math.Max(1, Math.Min(WorkSplitter.Parts, B));
+        WorkSplitter.Run(_parts, _forwardPart);
+
+        int last = GoBackwards ? 0 : T - 1;
+        for (int s = 0; s < StateCount; s++) StateOut[s].AsSpan(last * stepRows, stepRows).CopyTo(_final[s]);
+        return WriteOutput();
+    }
+
+    private void ForwardPart(int part)
+    {
+        var (b0, b1) = WorkSplitter.Range(B, _parts, part);
+        if (b0 == b1) return;
+        int rowOffset = b0 * H, rowLength = (b1 - b0) * H;
+        for (int step = 0; step < T; step++)
+        {
+            int t = GoBackwards ? T - 1 - step : step;
+            for (int s = 0; s < StateCount; s++)
+            {
+                ReadOnlySpan<float> prev = step == 0
+                    ? _initial[s].AsSpan(rowOffset, rowLength)
+                    : StateOut[s].AsSpan(TPrev(t) * B * H + rowOffset, rowLength);
+                prev.CopyTo(StatePrev[s].AsSpan(t * B * H + rowOffset, rowLength));
+            }
+            StepForward(t, b0, b1);
+            // Padding rows keep their state: h_t = h_{t−1}.
+            if (Context.Lengths is not null)
+                for (int b = b0; b < b1; b++)
+                    if (!Context.IsValid(t, b))
+                        for (int s = 0; s < StateCount; s++)
+                            StatePrev[s].AsSpan((t * B + b) * H, H).CopyTo(StateOut[s].AsSpan((t * B + b) * H, H));
+        }
+    }
+
+    private int TPrev(int t) => GoBackwards ? t + 1 : t - 1;
+
+    private Signal WriteOutput()
+    {
+        int stepRows = B * H;
+        if (!ReturnSequences)
+        {
+            var last = _output.Resize(0, B, H);
+            _final[0].AsSpan(0, stepRows).CopyTo(last.Span);
+            return last;
+        }
+        var y = _output.Resize(T, B, H);
+        StateOut[0].AsSpan(0, T * stepRows).CopyTo(y.Span);
+        if (Context.Lengths is not null)
+            for (int t = 0; t < T; t++)
+                for (int b = 0; b < B; b++)
+                    if (!Context.IsValid(t, b)) y.Row(t, b).Clear();
+        return y;
+    }
+
+    /// <summary>Buffers the cell needs beyond the shared ones, sized for T, B, H.</summary>
+    private protected virtual void AllocateCellBuffers() { }
+
+    /// <summary>
+    /// One time step for batch rows [b0, b1): reads XW (in <see cref="Gates"/>) and StatePrev at t, writes the
+    /// activated gates back into Gates and the new states into StateOut at t.
+    /// </summary>
+    private protected abstract void StepForward(int t, int b0, int b1);
+
+    /// <summary>
+    /// One step backwards for rows [b0, b1) of real data: reads ∂L/∂state_t from StateGrad, writes ∂Gx and ∂Gh at t,
+    /// and replaces StateGrad by the direct part of ∂L/∂state_{t−1} (the R product is added by the caller).
+    /// </summary>
+    private protected abstract void StepBackward(int t, int b0, int b1);
+
+    internal override unsafe Signal Backward(Signal outputGradient, PassContext context)
+    {
+        var x = Input!;
+        int stepRows = B * H, total = T * B * GH;
+        Grow(ref GradGatesX, total);
+        GradGatesH = SharesGateGradients ? GradGatesX : GrowReturn(GradGatesH, total);
+        for (int s = 0; s < StateCount; s++) { Grow(ref StateGrad[s], stepRows); StateGrad[s].AsSpan(0, stepRows).Clear(); }
+        if (!ReturnSequences) outputGradient.Span.CopyTo(StateGrad[0]);
+        _outputGradient = outputGradient;
+        PackedRt.Pack(RecurrentKernel.Value, GH, true, GH, H);
+
+        WorkSplitter.Run(_parts, _backwardPart);
+
+        var dGx = GradGatesX.AsSpan(0, total);
+        fixed (float* xp = x.Data)
+        fixed (float* gx = GradGatesX)
+        fixed (float* gh = GradGatesH)
+        fixed (float* hp = StatePrev[0])
+        fixed (float* w = Kernel.Value)
+        fixed (float* dw = Kernel.Gradient)
+        fixed (float* dr = RecurrentKernel.Gradient)
+        fixed (float* dx = _inputGradient.ResizeLike(x).Data)
+        {
+            int rows = T * B, width = x.Width;
+            Gemm.Multiply(xp, width, true, gx, GH, false, dw, GH, width, GH, rows, accumulate: true);  // ∂W += Xᵀ·∂Gx
+            Gemm.Multiply(hp, H, true, gh, GH, false, dr, GH, H, GH, rows, accumulate: true);          // ∂R += H_prevᵀ·∂Gh
+            Gemm.Multiply(gx, GH, false, w, GH, true, dx, width, rows, width, GH, accumulate: false);   // ∂X = ∂Gx·Wᵀ
+        }
+        RowOps.SumRowsInto(dGx, Bias.Gradient);
+        AccumulateExtraGradients();
+        return _inputGradient;
+    }
+
+    private Signal? _outputGradient;
+
+    private static float[] GrowReturn(float[] buffer, int length) => buffer.Length < length ? new float[length] : buffer;
+
+    /// <summary>False for GRU, whose recurrent-side candidate gradient differs from the input side's.</summary>
+    private protected virtual bool SharesGateGradients => true;
+
+    private protected virtual void AccumulateExtraGradients() { }
+
+    private unsafe void BackwardPart(int part)
+    {
+        var (b0, b1) = WorkSplitter.Range(B, _parts, part);
+        if (b0 == b1) return;
+        var dy = _outputGradient!;
+        for (int step = T - 1; step >= 0; step--)
+        {
+            int t = GoBackwards ? T - 1 - step : step;
+            if (ReturnSequences)
+                for (int b = b0; b < b1; b++)
+                    if (Context.IsValid(t, b))
+                        System.Numerics.Tensors.TensorPrimitives.Add(StateGrad[0].AsSpan(b * H, H), dy.Row(t, b), StateGrad[0].AsSpan(b * H, H));
+            StepBackward(t, b0, b1);
+            // ∂h_{t−1} += ∂Gh_t·Rᵀ (padding rows have ∂Gh = 0 and keep their carried gradient).
+            fixed (float* gh = GradGatesH)
+            fixed (float* dh = StateGrad[0])
+                Gemm.Multiply(gh + (long)(t * B + b0) * GH, GH, false, PackedRt, dh + b0 * H, H, b1 - b0, accumulate: true);
+        }
+    }
+
+    /// <summary>Clears gate gradients of padding rows; returns true if row b at step t is real data.</summary>
+    private protected bool PrepareRow(int t, int b)
+    {
+        if (Context.IsValid(t, b)) return true;
+        GradGatesX.AsSpan((t * B + b) * GH, GH).Clear();
+        if (!SharesGateGradients) GradGatesH.AsSpan((t * B + b) * GH, GH).Clear();
+        return false;
+    }
+
+    internal override void WriteConfig(Utf8JsonWriter writer)
+    {
+        writer.WriteNumber("units", Units);
+        writer.WriteBoolean("returnSequences", ReturnSequences);
+        WriteCellConfig(writer);
+    }
+
+    private protected virtual void WriteCellConfig(Utf8JsonWriter writer) { }
+}

@@ -1,0 +1,45 @@
+namespace RnnOnnx.Optimizers;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba, 2015): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr·m̂/(√v̂ + ε) with bias-corrected
+/// m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ). Defaults are Keras's.
+/// </summary>
+public class Adam : Optimizer
+{
+    /// <summary>Creates the optimizer.</summary>
+    public Adam(float learningRate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f) : base(learningRate)
+    {
+        (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
+    }
+
+    /// <summary>Decay of the first moment.</summary>
+    public float Beta1 { get; }
+    /// <summary>Decay of the second moment.</summary>
+    public float Beta2 { get; }
+    /// <summary>Added to √v̂ for stability.</summary>
+    public float Epsilon { get; }
+
+    /// <summary>Decoupled weight decay λ (AdamW): θ ← θ − lr·λ·θ before the Adam step. 0 for plain Adam.</summary>
+    private protected float DecoupledWeightDecay { get; init; }
+
+    internal override string TypeName => "Adam";
+    private protected override int SlotCount => 2;
+
+    private protected override void Update(float[] weights, float[] gradient, float[][] slots, float learningRate, long step)
+    {
+        float[] m = slots[0], v = slots[1];
+        float b1 = Beta1, b2 = Beta2;
+        float correction1 = 1f / (1f - MathF.Pow(b1, step));
+        float correction2 = 1f / (1f - MathF.Pow(b2, step));
+        float decay = 1f - learningRate * DecoupledWeightDecay;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            float g = gradient[i];
+            m[i] = b1 * m[i] + (1f - b1) * g;
+            v[i] = b2 * v[i] + (1f - b2) * g * g;
+            weights[i] = weights[i] * decay - learningRate * (m[i] * correction1) / (MathF.Sqrt(v[i] * correction2) + Epsilon);
+        }
+    }
+
+    internal override string Describe() => base.Describe() + FormattableString.Invariant($"[{Beta1:R},{Beta2:R},{Epsilon:R},{DecoupledWeightDecay:R}]");
+}

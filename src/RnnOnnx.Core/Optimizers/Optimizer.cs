@@ -1,0 +1,90 @@
+using RnnOnnx.Layers;
+
+namespace RnnOnnx.Optimizers;
+
+/// <summary>
+/// Updates weights from their gradients. Each step: the learning rate comes from the schedule (if any), gradients
+/// are clipped by their global norm (if set), then the rule of the subclass runs per parameter.
+/// </summary>
+public abstract class Optimizer
+{
+    private float[][][] _slots = [];
+
+    private protected Optimizer(float learningRate)
+    {
+        if (!(learningRate > 0f) || float.IsInfinity(learningRate))
+            throw new ModelConfigurationException($"{GetType().Name} learning rate must be a positive number, got {learningRate}.");
+        LearningRate = learningRate;
+    }
+
+    /// <summary>Base learning rate (the schedule, if any, scales it).</summary>
+    public float LearningRate { get; }
+
+    /// <summary>If set, gradients are rescaled so that their global L2 norm is at most this (Pascanu et al., 2013).</summary>
+    public float? GlobalClipNorm { get; init; }
+
+    /// <summary>Optional learning-rate schedule over optimizer steps.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>Updates done so far (Adam's bias correction and schedules count these).</summary>
+    public long Iterations { get; internal set; }
+
+    /// <summary>The learning rate the next step uses.</summary>
+    public float CurrentLearningRate => Schedule?.RateAt(LearningRate, Iterations) ?? LearningRate;
+
+    internal abstract string TypeName { get; }
+
+    /// <summary>State arrays per parameter (Adam: m and v).</summary>
+    private protected abstract int SlotCount { get; }
+
+    /// <summary>Updates one parameter given its state slots; <paramref name="step"/> is 1 on the first update.</summary>
+    private protected abstract void Update(float[] weights, float[] gradient, float[][] slots, float learningRate, long step);
+
+    internal void Step(IReadOnlyList<Parameter> parameters)
+    {
+        EnsureSlots(parameters);
+        if (GlobalClipNorm is { } clip) ClipByGlobalNorm(parameters, clip);
+        float rate = CurrentLearningRate;
+        Iterations++;
+        for (int i = 0; i < parameters.Count; i++) Update(parameters[i].Value, parameters[i].Gradient, _slots[i], rate, Iterations);
+    }
+
+    /// <summary>‖g‖ = √(Σ g²) over all parameters, accumulated in double in a fixed order.</summary>
+    internal static double GlobalNorm(IReadOnlyList<Parameter> parameters)
+    {
+        double sum = 0;
+        foreach (var p in parameters)
+            foreach (float g in p.Gradient) sum += (double)g * g;
+        return Math.Sqrt(sum);
+    }
+
+    private static void ClipByGlobalNorm(IReadOnlyList<Parameter> parameters, float clip)
+    {
+        double norm = GlobalNorm(parameters);
+        if (norm <= clip) return;
+        float scale = (float)(clip / norm);
+        foreach (var p in parameters) System.Numerics.Tensors.TensorPrimitives.Multiply(p.Gradient, scale, p.Gradient);
+    }
+
+    private void EnsureSlots(IReadOnlyList<Parameter> parameters)
+    {
+        if (_slots.Length == parameters.Count) return;
+        _slots = new float[parameters.Count][][];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            _slots[i] = new float[SlotCount][];
+            for (int s = 0; s < SlotCount; s++) _slots[i][s] = new float[parameters[i].Value.Length];
+        }
+    }
+
+    /// <summary>All state arrays in a fixed order, for checkpoints.</summary>
+    internal IEnumerable<float[]> StateArrays(IReadOnlyList<Parameter> parameters)
+    {
+        EnsureSlots(parameters);
+        return _slots.SelectMany(s => s);
+    }
+
+    /// <summary>Hyper-parameters for checkpoints: a resumed run must use the same optimizer.</summary>
+    internal virtual string Describe() =>
+        $"{TypeName}(lr={LearningRate:R}, clip={GlobalClipNorm?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, schedule={Schedule?.Describe() ?? "none"})";
+}

@@ -1,0 +1,71 @@
+namespace RnnOnnx.Randomness;
+
+/// <summary>
+/// xoshiro256** (Blackman &amp; Vigna, 2018): small, fast, and its whole state is four words, so a
+/// checkpoint can store it and a resumed run draws exactly the numbers an uninterrupted one would.
+/// </summary>
+internal sealed class Rng
+{
+    private ulong _s0, _s1, _s2, _s3;
+
+    public Rng(ulong seed)
+    {
+        // SplitMix64 expands one seed into a well-mixed state, as the xoshiro authors recommend.
+        ulong x = seed;
+        _s0 = SplitMix(ref x); _s1 = SplitMix(ref x); _s2 = SplitMix(ref x); _s3 = SplitMix(ref x);
+    }
+
+    private static ulong SplitMix(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    public ulong NextUInt64()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0; _s3 ^= _s1; _s1 ^= _s2; _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform in [0, 1) with 24 random bits, exactly representable in float32.</summary>
+    public float NextSingle() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
+
+    /// <summary>Uniform integer in [0, n) by multiply-shift (Lemire): no division, bias below 2^-32·n.</summary>
+    public int NextInt(int n)
+    {
+        ulong m = (ulong)(uint)(NextUInt64() >> 32) * (ulong)n;
+        return (int)(m >> 32);
+    }
+
+    /// <summary>Standard normal by Box–Muller.</summary>
+    public float NextGaussian()
+    {
+        double u1 = 1.0 - (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+        double u2 = (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+        return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
+    }
+
+    /// <summary>Fisher–Yates shuffle in place.</summary>
+    public void Shuffle(Span<int> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    public ulong[] GetState() => [_s0, _s1, _s2, _s3];
+
+    public void SetState(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != 4) throw new ModelFileException($"RNG state has {state.Length} words, expected 4.");
+        (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json;
+using RnnOnnx.Training;
+
+namespace RnnOnnx.Serialization;
+
+/// <summary>
+/// A training checkpoint: the model (architecture and weights), the optimizer's slots, the best weights kept by
+/// early stopping, and the loop state (epoch, batch, sample order, RNG, history), written atomically.
+/// </summary>
+internal static class CheckpointFile
+{
+    private const string Magic = "RNNONNX-CHECKPOINT/1\n";
+
+    public static void Save(string path, Sequential model, TrainingState state, IReadOnlyList<float[]> optimizerSlots, IReadOnlyList<float[]>? bestWeights)
+    {
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Encoding.ASCII.GetBytes(Magic));
+            ModelSerializer.WriteString(writer, JsonSerializer.Serialize(state));
+            ModelSerializer.Write(writer, model);
+            ModelSerializer.WriteArrays(writer, optimizerSlots);
+            ModelSerializer.WriteArrays(writer, bestWeights ?? []);
+        });
+    }
+
+    /// <summary>Loads a checkpoint into an already built model whose architecture must match.</summary>
+    public static TrainingState Load(string path, Sequential model, IReadOnlyList<float[]> optimizerSlots, IReadOnlyList<float[]> bestWeights, string fingerprint)
+    {
+        string source = $"Checkpoint '{path}'";
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new BinaryReader(stream);
+            ModelSerializer.ExpectMagic(reader, Magic, source, "an RnnOnnx checkpoint");
+            var state = JsonSerializer.Deserialize<TrainingState>(ModelSerializer.ReadString(reader, source))
+                        ?? throw new ModelFileException($"{source} has no training state.");
+            if (state.Fingerprint != fingerprint)
+                throw new ModelFileException($"{source} was written by another training run (model, optimizer, loss or data differ): {Explain(state.Fingerprint, fingerprint)}.");
+            var saved = ModelSerializer.Read(reader, source);
+            var target = model.Parameters;
+            var weights = saved.Parameters;
+            for (int i = 0; i < target.Count; i++) weights[i].Value.CopyTo(target[i].Value, 0);
+            ModelSerializer.ReadArraysInto(reader, optimizerSlots, source, i => $"optimizer state array {i}");
+            ModelSerializer.ReadArraysInto(reader, state.HasBestWeights ? bestWeights : [], source, i => $"best-weights array {i}");
+            return state;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException && e is not FileNotFoundException)
+        {
+            throw new ModelFileException($"{source} cannot be read: {e.Message}", e);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new ModelFileException($"{source} does not exist.", e);
+        }
+    }
+
+    private static string Explain(string saved, string current)
+    {
+        var a = saved.Split('|');
+        var b = current.Split('|');
+        string[] names = ["architecture", "optimizer", "loss", "data", "options"];
+        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+            if (a[i] != b[i]) return $"the {(i < names.Length ? names[i] : "setup")} differs";
+        return "the setup differs";
+    }
+}

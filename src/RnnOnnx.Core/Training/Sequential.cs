@@ -1,0 +1,334 @@
+using RnnOnnx.Layers;
+using RnnOnnx.Losses;
+using RnnOnnx.Optimizers;
+using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
+
+namespace RnnOnnx.Training;
+
+/// <summary>
+/// A stack of layers trained end to end, in Keras's vocabulary:
+/// <code>
+/// var model = new Sequential(
+///     new Lstm(50, returnSequences: true), new Dropout(0.2f),
+///     new Lstm(50), new Dropout(0.2f),
+///     new Dense(1));
+/// model.Compile(new Adam(), new MeanSquaredError());
+/// History history = model.Fit(x, y, new FitOptions { Epochs = 20, BatchSize = 32, ValidationSplit = 0.1 });
+/// Tensor forecast = model.Predict(x);
+/// </code>
+/// </summary>
+public sealed class Sequential
+{
+    private readonly List<Layer> _layers = [];
+    private LayerShape? _inputShape;
+    private Dense? _fusedSoftmax;
+
+    /// <summary>Creates a model from layers, first to last.</summary>
+    public Sequential(params Layer[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        foreach (var layer in layers) Add(layer);
+    }
+
+    /// <summary>The layers, first to last.</summary>
+    public IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>The optimizer given to <see cref="Compile"/>.</summary>
+    public Optimizer? Optimizer { get; private set; }
+
+    /// <summary>The loss given to <see cref="Compile"/>.</summary>
+    public Loss? Loss { get; private set; }
+
+    /// <summary>Shape of one input sample, once built.</summary>
+    public LayerShape InputShape => _inputShape ?? throw new ModelConfigurationException("The model is not built yet: call Build or Fit first.");
+
+    /// <summary>Shape of one output sample, once built.</summary>
+    public LayerShape OutputShape => _layers[^1].OutputShape;
+
+    /// <summary>Whether the weights exist.</summary>
+    public bool IsBuilt => _inputShape is not null;
+
+    /// <summary>All trainable weights, layer by layer.</summary>
+    public IReadOnlyList<Parameter> Parameters => _layers.SelectMany(l => l.Parameters).ToList();
+
+    /// <summary>Number of trainable scalars.</summary>
+    public long ParameterCount => Parameters.Sum(p => (long)p.Value.Length);
+
+    /// <summary>The recurrent layers in order (each half of a Bidirectional separately, forward first): the owners of state.</summary>
+    public IReadOnlyList<RecurrentLayer> RecurrentLayers =>
+        _layers.SelectMany<Layer, RecurrentLayer>(l => l switch
+        {
+            RecurrentLayer r => [r],
+            Bidirectional bi => [bi.ForwardLayer, bi.BackwardLayer],
+            _ => [],
+        }).ToList();
+
+    /// <summary>Appends a layer (before the model is built).</summary>
+    public void Add(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (IsBuilt) throw new ModelConfigurationException($"Cannot add layer {layer.TypeName}: the model is already built.");
+        if (layer.IsBuilt || _layers.Contains(layer)) throw new ModelConfigurationException($"Layer {layer.TypeName} '{layer.Name}' already belongs to a model.");
+        _layers.Add(layer);
+    }
+
+    /// <summary>Creates and initialises the weights for samples of the given shape.</summary>
+    /// <param name="input">One sample: a sequence of vectors, or one vector.</param>
+    /// <param name="seed">Seeds the weight initialisation.</param>
+    public void Build(LayerShape input, ulong seed = 0)
+    {
+        if (IsBuilt) throw new ModelConfigurationException("The model is already built.");
+        if (_layers.Count == 0) throw new ModelConfigurationException("The model has no layers.");
+        if (input.Width < 1) throw new ShapeException($"Input width must be at least 1, got {input.Width}.");
+        var counts = new Dictionary<string, int>();
+        var rng = new Rng(seed);
+        var shape = input;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            var layer = _layers[i];
+            if (layer is Embedding && i != 0)
+                throw new ModelConfigurationException($"Embedding must be the first layer (it reads token ids), but it is layer {i + 1} of {_layers.Count}.");
+            string type = layer.TypeName.ToLowerInvariant();
+            counts[type] = counts.GetValueOrDefault(type) + 1;
+            if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{type}_{counts[type]}";
+            layer.Build(shape, rng);
+            shape = layer.OutputShape;
+        }
+        _inputShape = input;
+        ConfigureSoftmaxFusion();
+    }
+
+    /// <summary>Sets how the model trains.</summary>
+    public void Compile(Optimizer optimizer, Loss loss)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        if (loss is SoftmaxCrossEntropy && _layers.Count > 0 && _layers[^1] is Dense d && d.Activation is not (Activation.Linear or Activation.Softmax))
+            throw new ModelConfigurationException($"SoftmaxCrossEntropy needs logits or a softmax output, but the last layer '{d.Name}' uses {d.Activation}.");
+        Optimizer = optimizer;
+        Loss = loss;
+        ConfigureSoftmaxFusion();
+    }
+
+    private void ConfigureSoftmaxFusion()
+    {
+        if (_fusedSoftmax is not null) _fusedSoftmax.EmitLogits = false;
+        _fusedSoftmax = Loss is SoftmaxCrossEntropy && _layers.Count > 0 && _layers[^1] is Dense { Activation: Activation.Softmax } d ? d : null;
+        if (_fusedSoftmax is not null) _fusedSoftmax.EmitLogits = true;
+    }
+
+    /// <summary>Trains on inputs and targets (see <see cref="SequenceDataset"/> for shapes).</summary>
+    public History Fit(Tensor inputs, Tensor targets, FitOptions? options = null) => Fit(new SequenceDataset(inputs, targets), options);
+
+    /// <summary>
+    /// Trains with mini-batch gradient descent and backpropagation through time.
+    /// <paramref name="validation"/> overrides <see cref="FitOptions.ValidationSplit"/>.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">A batch's loss was NaN or infinite (the weights stay as they were before it).</exception>
+    /// <exception cref="OperationCanceledException">The options' token was cancelled (after writing a checkpoint if configured).</exception>
+    public History Fit(SequenceDataset data, FitOptions? options = null, SequenceDataset? validation = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new FitOptions();
+        if (Optimizer is null || Loss is null) throw new ModelConfigurationException("Call Compile(optimizer, loss) before Fit.");
+        return new FitLoop(this, data, options, validation).Run();
+    }
+
+    /// <summary>Mean loss on a dataset, in inference mode (no dropout).</summary>
+    public double Evaluate(SequenceDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (Loss is null) throw new ModelConfigurationException("Call Compile(optimizer, loss) before Evaluate.");
+        EnsureBuilt(data.Inputs, 0);
+        CheckTargets(data);
+        return new FitLoop(this, data, new FitOptions { BatchSize = batchSize }, null).Evaluate(data);
+    }
+
+    /// <summary>Outputs for every sample, [samples, time, units] or [samples, units].</summary>
+    /// <param name="inputs">Shaped like the training inputs.</param>
+    /// <param name="lengths">True lengths of padded sequences, or null.</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    public Tensor Predict(Tensor inputs, int[]? lengths = null, int batchSize = 256)
+    {
+        var output = PredictCore(inputs, lengths, batchSize, initialStates: null, finalStates: null);
+        return output;
+    }
+
+    /// <summary>
+    /// Outputs for every sample (one batch), starting each recurrent layer from <paramref name="initialStates"/>
+    /// (null: zeros) and returning the states after each row's last real step: one [samples, units] tensor per
+    /// <see cref="RecurrentLayers"/> entry and state (h, then c for LSTM). This is what a step model computes.
+    /// </summary>
+    public Tensor Predict(Tensor inputs, IReadOnlyList<Tensor>? initialStates, out IReadOnlyList<Tensor> finalStates, int[]? lengths = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var states = new List<Tensor>();
+        var output = PredictCore(inputs, lengths, Math.Max(1, inputs.Dim(0)), initialStates, states);
+        finalStates = states;
+        return output;
+    }
+
+    private Tensor PredictCore(Tensor inputs, int[]? lengths, int batchSize, IReadOnlyList<Tensor>? initialStates, List<Tensor>? finalStates)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (batchSize < 1) throw new ModelConfigurationException($"Batch size must be at least 1, got {batchSize}.");
+        EnsureBuilt(inputs, 0);
+        var shapeOut = OutputShape;
+        int n = inputs.Dim(0);
+        int steps = InputShape.IsSequence ? inputs.Dim(1) : 0;
+        var dummyTargets = shapeOut.IsSequence ? Tensor.Zeros(n, steps, 1) : Tensor.Zeros(n, 1);
+        var data = new SequenceDataset(inputs, dummyTargets, lengths);
+        var outShape = shapeOut.IsSequence ? new[] { n, steps, shapeOut.Width } : new[] { n, shapeOut.Width };
+        var result = Tensor.Zeros(outShape);
+        var assembler = new BatchAssembler();
+        var context = new PassContext { Training = false };
+        var cells = RecurrentLayers;
+        int[] order = Enumerable.Range(0, n).ToArray();
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int count = Math.Min(batchSize, n - start);
+            assembler.Gather(data, order.AsSpan(start, count), InputShape, shapeOut with { Width = 1 }, 1);
+            context.Lengths = assembler.Lengths;
+            ApplyInitialStates(cells, initialStates, count);
+            var y = ForwardPass(assembler.Inputs, context);
+            if (_fusedSoftmax is not null) Kernels.ActivationMath.Apply(Activation.Softmax, y.Span, y.Width);
+            ScatterOutput(y, result, start, count);
+            if (finalStates is not null)
+                foreach (var cell in cells)
+                    for (int s = 0; s < cell.StateCount; s++)
+                        finalStates.Add(new Tensor(cell.FinalState(s).ToArray(), count, cell.Units));
+        }
+        foreach (var cell in cells) cell.ClearInitialState();
+        return result;
+    }
+
+    private static void ApplyInitialStates(IReadOnlyList<RecurrentLayer> cells, IReadOnlyList<Tensor>? states, int batch)
+    {
+        if (states is null) return;
+        int expected = cells.Sum(c => c.StateCount);
+        if (states.Count != expected)
+            throw new ShapeException($"Expected {expected} initial state tensors (one per recurrent layer and state), got {states.Count}.");
+        int i = 0;
+        foreach (var cell in cells)
+            for (int s = 0; s < cell.StateCount; s++, i++)
+            {
+                var state = states[i];
+                if (state.Rank != 2 || state.Dim(0) != batch || state.Dim(1) != cell.Units)
+                    throw new ShapeException($"Initial state {i} (layer '{cell.Name}', state {s}) must be [{batch}, {cell.Units}], got {state}.");
+                cell.SetInitialState(s, state.Data, batch);
+            }
+    }
+
+    private static void ScatterOutput(Signal y, Tensor result, int start, int count)
+    {
+        int w = y.Width;
+        if (!y.IsSequence)
+        {
+            y.Span.CopyTo(result.Data.AsSpan(start * w, count * w));
+            return;
+        }
+        int steps = y.Steps;
+        for (int b = 0; b < count; b++)
+            for (int t = 0; t < steps; t++)
+                y.Row(t, b).CopyTo(result.Data.AsSpan(((start + b) * steps + t) * w, w));
+    }
+
+    /// <summary>Writes architecture and weights to <paramref name="path"/> atomically (see <see cref="Load(string)"/>).</summary>
+    public void Save(string path)
+    {
+        if (!IsBuilt) throw new ModelConfigurationException("Cannot save a model that is not built: it has no weights yet.");
+        AtomicFile.Write(path, Save);
+    }
+
+    /// <summary>Writes architecture and weights to a stream.</summary>
+    public void Save(Stream stream)
+    {
+        if (!IsBuilt) throw new ModelConfigurationException("Cannot save a model that is not built: it has no weights yet.");
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        ModelSerializer.Write(writer, this);
+    }
+
+    /// <summary>Reads a model written by <see cref="Save(string)"/>; the weights are bit-identical. Compile it again to train.</summary>
+    /// <exception cref="ModelFileException">The file is missing, truncated, or not a model file.</exception>
+    public static Sequential Load(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return Load(stream, $"Model file '{path}'");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFileException($"Model file '{path}' cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads a model from a stream.</summary>
+    public static Sequential Load(Stream stream, string source = "Model stream")
+    {
+        try
+        {
+            using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            return ModelSerializer.Read(reader, source);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new ModelFileException($"{source} is truncated.", e);
+        }
+    }
+
+    internal Signal ForwardPass(Signal input, PassContext context)
+    {
+        var signal = input;
+        foreach (var layer in _layers) signal = layer.Forward(signal, context);
+        return signal;
+    }
+
+    internal void BackwardPass(Signal outputGradient, PassContext context)
+    {
+        Signal? gradient = outputGradient;
+        for (int i = _layers.Count - 1; i >= 0 && gradient is not null; i--) gradient = _layers[i].Backward(gradient, context);
+    }
+
+    /// <summary>Builds from the first data seen (Keras's deferred build) and checks inputs against the built shape.</summary>
+    internal void EnsureBuilt(Tensor inputs, ulong seed)
+    {
+        var shape = InferInputShape(inputs);
+        if (!IsBuilt) Build(shape, seed);
+        else if (shape != InputShape)
+            throw new ShapeException($"The model was built for samples {InputShape}, but the inputs {inputs} give samples {shape}.");
+    }
+
+    private LayerShape InferInputShape(Tensor inputs)
+    {
+        bool embeddingFirst = _layers.Count > 0 && _layers[0] is Embedding;
+        bool recurrentFirst = _layers.Count > 0 && _layers[0] is RecurrentLayer or Bidirectional;
+        return inputs.Rank switch
+        {
+            3 => new LayerShape(true, inputs.Dim(2)),
+            2 when embeddingFirst => new LayerShape(true, 1),
+            2 when recurrentFirst => throw new ShapeException($"The first layer is recurrent, so inputs must be [samples, time, features], got {inputs} (add a features axis of 1 for a univariate series)."),
+            2 => new LayerShape(false, inputs.Dim(1)),
+            _ => throw new ShapeException($"Inputs must be [samples, time, features] (or [samples, time] of token ids, or [samples, features]), got {inputs} of rank {inputs.Rank}."),
+        };
+    }
+
+    /// <summary>Checks that targets fit the model's output (width per step or per sample, as the loss reads it).</summary>
+    internal void CheckTargets(SequenceDataset data)
+    {
+        var output = OutputShape;
+        int width = Loss!.TargetWidth(output.Width);
+        var y = data.Targets;
+        int n = data.Count;
+        int steps = InputShape.IsSequence ? data.Inputs.Dim(1) : 0;
+        bool ok = output.IsSequence
+            ? (y.Rank == 3 && y.Dim(1) == steps && y.Dim(2) == width) || (y.Rank == 2 && width == 1 && y.Dim(1) == steps)
+            : (y.Rank == 2 && y.Dim(1) == width) || (y.Rank == 1 && width == 1);
+        if (!ok)
+        {
+            string expected = output.IsSequence ? $"[{n}, {steps}, {width}]" : $"[{n}, {width}]";
+            throw new ShapeException($"Targets {y} do not fit the model: it outputs {output} per sample and the {Loss.TypeName} loss reads {width} target value(s) per output, so targets must be {expected}.");
+        }
+    }
+}
