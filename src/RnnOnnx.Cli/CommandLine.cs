@@ -1,0 +1,31 @@
+using System.CommandLine;
+using RnnOnnx.Cli.Commands;
+
+namespace RnnOnnx.Cli;
+
+/// <summary>
+/// The command tree and the contract scripts rely on: exit 0 on success; on failure exit 1 with one clear
+/// line on stderr, and a stack trace only with --verbose.
+/// </summary>
+internal static class CommandLine
+{
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show stack traces on errors", Recursive = true };
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("rnnonnx: train recurrent networks in .NET and run them anywhere as ONNX.");
+        root.Options.Add(Verbose);
+        root.Subcommands.Add(DemoCommand.Create(output));
+        var parsed = root.Parse(args);
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is RnnOnnxException or IOException or UnauthorizedAccessException or ArgumentException or OperationCanceledException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            if (parsed.GetValue(Verbose)) error.WriteLine(e);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using RnnOnnx.Cli;
+
+return CommandLine.Run(args, Console.Out, Console.Error);
