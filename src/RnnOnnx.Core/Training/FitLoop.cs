@@ -128,9 +128,14 @@ internal sealed class FitLoop
         double loss = _model.Loss!.Compute(output, _batch.Targets, _context, _lossGradient);
         if (!double.IsFinite(loss))
             throw new TrainingDivergedException(
-                $"The loss became {loss} at epoch {epoch + 1}, batch {batch + 1}; training stopped with the weights of the previous step. " +
+                $"The loss became {loss} at epoch {epoch + 1}, batch {batch + 1}; training stopped with the weights left by the previous step. " +
                 "Lower the learning rate, set a GlobalClipNorm on the optimizer, or scale the data.");
         _model.BackwardPass(_lossGradient, _context);
+        double norm = Optimizers.Optimizer.GlobalNorm(_parameters);
+        if (!double.IsFinite(norm))
+            throw new TrainingDivergedException(
+                $"The gradients became {norm} at epoch {epoch + 1}, batch {batch + 1} (loss {loss}); training stopped before applying them. " +
+                "Lower the learning rate, set a GlobalClipNorm on the optimizer, or scale the data.");
         _model.Optimizer!.Step(_parameters);
         return loss;
     }

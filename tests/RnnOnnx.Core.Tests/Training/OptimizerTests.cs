@@ -8,7 +8,7 @@ namespace RnnOnnx.Tests.Training;
 /// <summary>Each update rule against its formula on a one-weight problem, and the training-loop features.</summary>
 public class OptimizerTests
 {
-    /// <summary>Loss (w·1 − 0)² on one sample: gradient 2w.</summary>
+    /// <summary>Loss (w·1 + b − 0)² on one sample, w = 1 and b = 0 at the start: both get gradient 2(w + b).</summary>
     private static List<float> Trajectory(Optimizer optimizer, int steps)
     {
         var model = new Sequential(new Dense(1));
@@ -28,8 +28,8 @@ public class OptimizerTests
     public void Sgd_plain_momentum_and_nesterov_follow_their_formulas()
     {
         Assert.Equal(1f - 0.1f * 2f, Trajectory(new Sgd(0.1f), 1)[0], 6);
-        // b1 = g1 = 2 → w1 = 0.8; g2 = 1.6, b2 = 0.9·2 + 1.6 = 3.4 → w2 = 0.8 − 0.34 = 0.46
-        Assert.Equal(0.46f, Trajectory(new Sgd(0.1f, momentum: 0.9f), 2)[1], 5);
+        // m1 = g1 = 2 → w1 = 0.8, b1 = −0.2; g2 = 2(0.8 − 0.2) = 1.2, m2 = 0.9·2 + 1.2 = 3 → w2 = 0.8 − 0.3 = 0.5
+        Assert.Equal(0.5f, Trajectory(new Sgd(0.1f, momentum: 0.9f), 2)[1], 5);
         // Nesterov: w1 = 1 − 0.1·(2 + 0.9·2) = 0.62
         Assert.Equal(0.62f, Trajectory(new Sgd(0.1f, momentum: 0.9f, nesterov: true), 1)[0], 5);
     }
@@ -51,8 +51,8 @@ public class OptimizerTests
     [Fact]
     public void Global_norm_clipping_bounds_the_step()
     {
-        // g = 2 clipped to 0.5 → w = 1 − 0.1·0.5
-        Assert.Equal(0.95f, Trajectory(new Sgd(0.1f) { GlobalClipNorm = 0.5f }, 1)[0], 6);
+        // (g_w, g_b) = (2, 2), norm √8, clipped to 0.5 → w = 1 − 0.1·2·0.5/√8
+        Assert.Equal(1f - 0.1f * 2f * 0.5f / MathF.Sqrt(8f), Trajectory(new Sgd(0.1f) { GlobalClipNorm = 0.5f }, 1)[0], 6);
     }
 
     [Fact]
