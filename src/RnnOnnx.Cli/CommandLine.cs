@@ -16,6 +16,8 @@ internal static class CommandLine
         var root = new RootCommand("rnnonnx: train recurrent networks in .NET and run them anywhere as ONNX.");
         root.Options.Add(Verbose);
         root.Subcommands.Add(DemoCommand.Create(output));
+        root.Subcommands.Add(ExportCommand.Create(output));
+        root.Subcommands.Add(InspectCommand.Create(output));
         var parsed = root.Parse(args);
         try
         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using RnnOnnx.Data;
 using RnnOnnx.Layers;
 using RnnOnnx.Losses;
+using RnnOnnx.Onnx;
 using RnnOnnx.Optimizers;
 using RnnOnnx.Training;
 
@@ -20,15 +21,27 @@ internal static class DemoCommand
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 15 };
         var seed = new Option<ulong>("--seed") { Description = "Seed for data noise, weights, shuffling and dropout", DefaultValueFactory = _ => 7 };
         var threads = new Option<int>("--threads") { Description = "Threads for the kernels (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var save = new Option<FileInfo?>("--save") { Description = "Also write the trained model as a native model file" };
+        var onnx = new Option<FileInfo?>("--onnx") { Description = "Also export the trained model to this ONNX file" };
         var command = new Command("demo", "Train the seed documents' stacked LSTM on a generated noisy sine and report how well it fits.")
         {
-            epochs, seed, threads,
+            epochs, seed, threads, save, onnx,
         };
-        command.SetAction(parse => Run(output, parse.GetValue(epochs), parse.GetValue(seed), parse.GetValue(threads)));
+        command.SetAction(parse =>
+        {
+            var model = Run(output, parse.GetValue(epochs), parse.GetValue(seed), parse.GetValue(threads));
+            if (parse.GetValue(save) is { } native) { model.Save(native.FullName); output.WriteLine($"wrote {native.FullName}"); }
+            if (parse.GetValue(onnx) is { } file)
+            {
+                OnnxExporter.Export(model, file.FullName, new OnnxExportOptions { Task = "forecast", Config = """{"window":10,"horizon":1}""" });
+                output.WriteLine($"wrote {file.FullName}");
+            }
+            return 0;
+        });
         return command;
     }
 
-    private static int Run(TextWriter output, int epochs, ulong seed, int threads)
+    private static Sequential Run(TextWriter output, int epochs, ulong seed, int threads)
     {
         Compute.MaxThreads = threads;
         var series = SyntheticSeries.NoisySine(1200, period: 25f, noise: 0.1f, seed: seed);
@@ -54,6 +67,6 @@ internal static class DemoCommand
         double mse = history.ValidationLoss[^1];
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"validation MSE {mse:F5} vs target variance {variance:F5}: {variance / mse:F1}× below; {model.ParameterCount} weights, {clock.Elapsed.TotalSeconds:F1} s"));
-        return 0;
+        return model;
     }
 }

@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace RnnOnnx.Cli.Tests;
+
+public sealed class ExportInspectCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("rnnonnx-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = CommandLine.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Demo_model_exports_to_a_step_model_whose_state_pairs_inspect_finds()
+    {
+        string native = Path.Combine(_folder, "seed.rnnonnx"), onnx = Path.Combine(_folder, "seed.onnx"), step = Path.Combine(_folder, "seed.step.onnx");
+        Assert.Equal(0, Run("demo", "--epochs", "1", "--save", native, "--onnx", onnx).Exit);
+        Assert.True(File.Exists(onnx));
+        var (exit, output, error) = Run("export", "--model", native, "--out", step, "--step");
+        Assert.True(exit == 0, error);
+        Assert.Contains(step, output);
+
+        var (inspectExit, json, _) = Run("inspect", step, "--json");
+        Assert.Equal(0, inspectExit);
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        Assert.Equal(3, root.GetProperty("operators").GetProperty("LSTM").GetInt32());
+        var pairs = root.GetProperty("state_pairs").EnumerateArray().Select(p => $"{p.GetProperty("input").GetString()}>{p.GetProperty("output").GetString()}").ToList();
+        Assert.Equal(["h_in_0>h_out_0", "c_in_0>c_out_0", "h_in_1>h_out_1", "c_in_1>c_out_1", "h_in_2>h_out_2", "c_in_2>c_out_2"], pairs);
+        Assert.Equal("sequence", root.GetProperty("metadata").GetProperty("rnnonnx.task").GetString());
+        var input = root.GetProperty("inputs")[0];
+        Assert.Equal("input", input.GetProperty("name").GetString());
+        Assert.Equal(["batch", "time", "1"], input.GetProperty("shape").EnumerateArray().Select(d => d.GetString()!));
+
+        var (textExit, text, _) = Run("inspect", onnx);
+        Assert.Equal(0, textExit);
+        Assert.Contains("rnnonnx.task = forecast", text);
+        Assert.Contains("state:      none", text);
+    }
+
+    [Fact]
+    public void Inspecting_a_file_that_is_not_onnx_fails_with_one_message()
+    {
+        string junk = Path.Combine(_folder, "junk.onnx");
+        File.WriteAllBytes(junk, [0xFF, 0xFF, 0xFF, 0x01, 0x02]);
+        var (exit, _, error) = Run("inspect", junk);
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains("junk.onnx", error);
+        var (missingExit, _, missingError) = Run("export", "--model", Path.Combine(_folder, "none.rnnonnx"), "--out", Path.Combine(_folder, "x.onnx"));
+        Assert.Equal(1, missingExit);
+        Assert.Contains("none.rnnonnx", missingError);
+        Assert.False(File.Exists(Path.Combine(_folder, "x.onnx")));
+    }
+}
