@@ -18,6 +18,7 @@ internal static class CommandLine
         root.Subcommands.Add(DemoCommand.Create(output));
         root.Subcommands.Add(ExportCommand.Create(output));
         root.Subcommands.Add(InspectCommand.Create(output));
+        root.Subcommands.Add(BenchCommand.Create(output));
         var parsed = root.Parse(args);
         try
         {

@@ -53,8 +53,8 @@ public abstract class Optimizer
     internal static double GlobalNorm(IReadOnlyList<Parameter> parameters)
     {
         double sum = 0;
-        foreach (var p in parameters)
-            foreach (float g in p.Gradient) sum += (double)g * g;
+        for (int i = 0; i < parameters.Count; i++)
+            foreach (float g in parameters[i].Gradient) sum += (double)g * g;
         return Math.Sqrt(sum);
     }
 
@@ -63,7 +63,7 @@ public abstract class Optimizer
         double norm = GlobalNorm(parameters);
         if (norm <= clip) return;
         float scale = (float)(clip / norm);
-        foreach (var p in parameters) System.Numerics.Tensors.TensorPrimitives.Multiply(p.Gradient, scale, p.Gradient);
+        for (int i = 0; i < parameters.Count; i++) System.Numerics.Tensors.TensorPrimitives.Multiply(parameters[i].Gradient, scale, parameters[i].Gradient);
     }
 
     private void EnsureSlots(IReadOnlyList<Parameter> parameters)

@@ -18,11 +18,11 @@ internal sealed class FitLoop
     private readonly SequenceDataset _train;
     private readonly SequenceDataset? _validation;
     private readonly BatchAssembler _batch = new();
-    private readonly PassContext _context = new();
     private readonly Signal _lossGradient = new();
     private TrainingState _state = new();
     private Rng _rng = new(0);
     private IReadOnlyList<Parameter> _parameters = [];
+    private TrainingStep? _step;
     private float[][] _bestWeights = [];
 
     public FitLoop(Sequential model, SequenceDataset data, FitOptions options, SequenceDataset? validation)
@@ -55,6 +55,7 @@ internal sealed class FitLoop
             _model.CheckTargets(_validation);
         }
         _parameters = _model.Parameters;
+        _step = new TrainingStep(_model);
         var optimizer = _model.Optimizer!;
         _rng = new Rng(_options.Seed ^ 0x5851F42D4C957F2DUL);
         _bestWeights = _options.EarlyStopping is { RestoreBestWeights: true } ? _parameters.Select(p => new float[p.Value.Length]).ToArray() : [];
@@ -120,24 +121,7 @@ internal sealed class FitLoop
     private double TrainBatch(ReadOnlySpan<int> indices, int epoch, int batch)
     {
         _batch.Gather(_train, indices, _model.InputShape, _model.OutputShape, _model.Loss!.TargetWidth(_model.OutputShape.Width));
-        _context.Training = true;
-        _context.Lengths = _batch.Lengths;
-        _context.Rng = _rng;
-        foreach (var p in _parameters) Array.Clear(p.Gradient);
-        var output = _model.ForwardPass(_batch.Inputs, _context);
-        double loss = _model.Loss!.Compute(output, _batch.Targets, _context, _lossGradient);
-        if (!double.IsFinite(loss))
-            throw new TrainingDivergedException(
-                $"The loss became {loss} at epoch {epoch + 1}, batch {batch + 1}; training stopped with the weights left by the previous step. " +
-                "Lower the learning rate, set a GlobalClipNorm on the optimizer, or scale the data.");
-        _model.BackwardPass(_lossGradient, _context);
-        double norm = Optimizers.Optimizer.GlobalNorm(_parameters);
-        if (!double.IsFinite(norm))
-            throw new TrainingDivergedException(
-                $"The gradients became {norm} at epoch {epoch + 1}, batch {batch + 1} (loss {loss}); training stopped before applying them. " +
-                "Lower the learning rate, set a GlobalClipNorm on the optimizer, or scale the data.");
-        _model.Optimizer!.Step(_parameters);
-        return loss;
+        return _step!.Run(_batch.Inputs, _batch.Targets, _batch.Lengths, _rng, epoch + 1, batch + 1);
     }
 
     /// <summary>Mean loss in inference mode, weighted by samples per batch.</summary>
