@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using RnnOnnx.Kernels;
 using RnnOnnx.Randomness;
 
@@ -62,7 +63,11 @@ public sealed class Gru : RecurrentLayer
             var z = gates[..H];
             var hPrev = StatePrev[0].AsSpan(r * H, H);
             var hOut = StateOut[0].AsSpan(r * H, H);
-            for (int j = 0; j < H; j++) hOut[j] = n[j] + z[j] * (hPrev[j] - n[j]); // (1 − z) ⊙ n + z ⊙ h
+            for (int j = 0; j < H; j += Lanes.Width)
+            {
+                var nj = Lanes.Load(n, j);
+                Lanes.Store(nj + Lanes.Load(z, j) * (Lanes.Load(hPrev, j) - nj), hOut, j); // (1 − z) ⊙ n + z ⊙ h
+            }
         }
     }
 
@@ -78,17 +83,24 @@ public sealed class Gru : RecurrentLayer
             var dhr = GradGatesH.AsSpan(r * GH, GH);
             var dh = StateGrad[0].AsSpan(b * H, H);
             var hPrev = StatePrev[0].AsSpan(r * H, H);
-            for (int j = 0; j < H; j++)
+            ReadOnlySpan<float> gz = gates[..H], gr = gates.Slice(H, H), gn = gates.Slice(2 * H, H);
+            var one = Vector512<float>.One;
+            for (int j = 0; j < H; j += Lanes.Width)
             {
-                float z = gates[j], rr = gates[H + j], n = gates[2 * H + j];
-                float dnPre = dh[j] * (1f - z) * (1f - n * n);         // through h' = (1−z)n + …, n = tanh(·)
-                float dzPre = dh[j] * (hPrev[j] - n) * z * (1f - z);
-                float drPre = dnPre * hrN[j] * rr * (1f - rr);
-                dx[j] = dhr[j] = dzPre;
-                dx[H + j] = dhr[H + j] = drPre;
-                dx[2 * H + j] = dnPre;
-                dhr[2 * H + j] = dnPre * rr;                           // the recurrent candidate is gated by r
-                dh[j] *= z;                                            // direct path h' ∋ z ⊙ h
+                var z = Lanes.Load(gz, j);
+                var rr = Lanes.Load(gr, j);
+                var n = Lanes.Load(gn, j);
+                var dhj = Lanes.Load(dh, j);
+                var dnPre = dhj * (one - z) * (one - n * n);                      // through h' = (1−z)n + …, n = tanh(·)
+                var dzPre = dhj * (Lanes.Load(hPrev, j) - n) * z * (one - z);
+                var drPre = dnPre * Lanes.Load(hrN, j) * rr * (one - rr);
+                Lanes.Store(dzPre, dx[..H], j);
+                Lanes.Store(dzPre, dhr[..H], j);
+                Lanes.Store(drPre, dx.Slice(H, H), j);
+                Lanes.Store(drPre, dhr.Slice(H, H), j);
+                Lanes.Store(dnPre, dx.Slice(2 * H, H), j);
+                Lanes.Store(dnPre * rr, dhr.Slice(2 * H, H), j);                  // the recurrent candidate is gated by r
+                Lanes.Store(dhj * z, dh, j);                                      // direct path h' ∋ z ⊙ h
             }
         }
     }

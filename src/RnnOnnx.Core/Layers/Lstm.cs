@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using RnnOnnx.Kernels;
 
 namespace RnnOnnx.Layers;
@@ -72,17 +73,25 @@ public sealed class Lstm : RecurrentLayer
             var dc = StateGrad[1].AsSpan(b * H, H);
             var cPrev = StatePrev[1].AsSpan(r * H, H);
             var tanhC = _tanhC.AsSpan(r * H, H);
-            for (int j = 0; j < H; j++)
+            ReadOnlySpan<float> gi = gates[..H], gf = gates.Slice(H, H), gg = gates.Slice(2 * H, H), go = gates.Slice(3 * H, H);
+            Span<float> di = d[..H], df = d.Slice(H, H), dg = d.Slice(2 * H, H), dO = d.Slice(3 * H, H);
+            var one = Vector512<float>.One;
+            for (int j = 0; j < H; j += Lanes.Width)
             {
-                float i = gates[j], f = gates[H + j], g = gates[2 * H + j], o = gates[3 * H + j], tc = tanhC[j];
-                float dcj = dc[j] + dh[j] * o * (1f - tc * tc);  // ∂c' total = carried + through h' = o ⊙ tanh(c')
-                d[j] = dcj * g * i * (1f - i);                    // ∂i_pre
-                d[H + j] = dcj * cPrev[j] * f * (1f - f);         // ∂f_pre
-                d[2 * H + j] = dcj * i * (1f - g * g);            // ∂g_pre
-                d[3 * H + j] = dh[j] * tc * o * (1f - o);         // ∂o_pre
-                dc[j] = dcj * f;                                  // ∂c = ∂c' ⊙ f
-                dh[j] = 0f;                                       // ∂h gets only ∂pre·Rᵀ (added by the caller)
+                var i = Lanes.Load(gi, j);
+                var f = Lanes.Load(gf, j);
+                var g = Lanes.Load(gg, j);
+                var o = Lanes.Load(go, j);
+                var tc = Lanes.Load(tanhC, j);
+                var dhj = Lanes.Load(dh, j);
+                var dcj = Lanes.Load(dc, j) + dhj * o * (one - tc * tc);     // ∂c' total = carried + through h' = o ⊙ tanh(c')
+                Lanes.Store(dcj * g * i * (one - i), di, j);                     // ∂i_pre
+                Lanes.Store(dcj * Lanes.Load(cPrev, j) * f * (one - f), df, j);  // ∂f_pre
+                Lanes.Store(dcj * i * (one - g * g), dg, j);                     // ∂g_pre
+                Lanes.Store(dhj * tc * o * (one - o), dO, j);                    // ∂o_pre
+                Lanes.Store(dcj * f, dc, j);                                     // ∂c = ∂c' ⊙ f
             }
+            dh.Clear();                                                          // ∂h gets only ∂pre·Rᵀ (added by the caller)
         }
     }
 }
