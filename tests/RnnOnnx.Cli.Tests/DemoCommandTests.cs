@@ -1,15 +1,9 @@
+using static RnnOnnx.Cli.Tests.CliRunner;
+
 namespace RnnOnnx.Cli.Tests;
 
 public class DemoCommandTests
 {
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = CommandLine.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void Demo_trains_and_reports_the_fit()
     {

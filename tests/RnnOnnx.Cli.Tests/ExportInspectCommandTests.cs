@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using static RnnOnnx.Cli.Tests.CliRunner;
+
 namespace RnnOnnx.Cli.Tests;
 
 public sealed class ExportInspectCommandTests : IDisposable
@@ -7,14 +9,6 @@ public sealed class ExportInspectCommandTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("rnnonnx-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = CommandLine.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void Demo_model_exports_to_a_step_model_whose_state_pairs_inspect_finds()
