@@ -1,0 +1,76 @@
+namespace RnnOnnx.ML;
+
+/// <summary>
+/// Rows read for one batch, before padding: each row's values packed one after another (floats, or token ids),
+/// its number of steps, its stream state (when state is carried) and its row number (for error messages). The
+/// arrays grow to the largest batch seen and are then reused.
+/// </summary>
+internal sealed class SequenceBatch(int capacity)
+{
+    private float[] _floats = [];
+    private long[] _ids = [];
+    private int _used;
+
+    public int Count { get; private set; }
+
+    public int Capacity { get; } = capacity;
+
+    public bool IsFull => Count == Capacity;
+
+    public int[] Offsets { get; } = new int[capacity];
+
+    public int[] Lengths { get; } = new int[capacity];
+
+    public long[] Rows { get; } = new long[capacity];
+
+    public StreamState?[] States { get; } = new StreamState?[capacity];
+
+    public void Clear()
+    {
+        Array.Clear(States, 0, Count);
+        Count = 0;
+        _used = 0;
+    }
+
+    /// <summary>Starts row <see cref="Count"/>; returns room for <paramref name="values"/> floats to fill.</summary>
+    public Span<float> AddFloats(long row, int steps, int values, StreamState? state)
+    {
+        Start(row, steps, state);
+        Grow(ref _floats, values);
+        var span = _floats.AsSpan(_used, values);
+        _used += values;
+        return span;
+    }
+
+    /// <summary>Starts row <see cref="Count"/>; returns room for <paramref name="steps"/> token ids to fill.</summary>
+    public Span<long> AddIds(long row, int steps, StreamState? state)
+    {
+        Start(row, steps, state);
+        Grow(ref _ids, steps);
+        var span = _ids.AsSpan(_used, steps);
+        _used += steps;
+        return span;
+    }
+
+    /// <summary>The values of row <paramref name="row"/> (floats models).</summary>
+    public ReadOnlySpan<float> FloatsOf(int row, int features) => _floats.AsSpan(Offsets[row], Lengths[row] * features);
+
+    /// <summary>The token ids of row <paramref name="row"/> (id models).</summary>
+    public ReadOnlySpan<long> IdsOf(int row) => _ids.AsSpan(Offsets[row], Lengths[row]);
+
+    private void Start(long row, int steps, StreamState? state)
+    {
+        if (IsFull) throw new InvalidOperationException("The batch is full.");
+        Offsets[Count] = _used;
+        Lengths[Count] = steps;
+        Rows[Count] = row;
+        States[Count] = state;
+        Count++;
+    }
+
+    private void Grow<T>(ref T[] array, int more)
+    {
+        if (_used + more <= array.Length) return;
+        Array.Resize(ref array, Math.Max(_used + more, 2 * array.Length));
+    }
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using RnnOnnx.ML;
+using RnnOnnx.ML.Bench;
+
+// Throughput of an LSTM forecaster over 10,000 fixed-shape rows through ML.NET's ApplyOnnxModel (one row per ONNX
+// Runtime call), ApplyRecurrentOnnxModel (batched), and raw batched InferenceSession.Run calls on arrays the caller
+// already has (the floor), for three model sizes: how much batching buys depends on how much of a row's cost is the
+// per-call overhead and how much is arithmetic. Then streaming: the cost of one new observation with the step model
+// after 100 and after 10,000 past observations, against re-running the whole history.
+//
+// usage: dotnet run -c Release --project tools/bench/RnnOnnx.ML.Bench [-- --rows N --repeat K --batch B]
+int rows = Argument("--rows", 10_000), repeat = Argument("--repeat", 7), batch = Argument("--batch", 256);
+var ml = new MLContext(seed: 1);
+Console.WriteLine($"{rows:N0} rows, batch {batch}, {Environment.ProcessorCount} cores, ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU; median of {repeat} interleaved rounds");
+Console.WriteLine();
+Console.WriteLine("| model | ML.NET ApplyOnnxModel rows/s | ApplyRecurrentOnnxModel rows/s | raw batched Run rows/s | ours ÷ ML.NET | ours over raw |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+foreach (var (units, window) in new[] { (16, 10), (32, 24), (50, 30) })
+    Throughput(ml, new Workload(units, window, rows), rows, batch, repeat);
+Streaming(ml, new Workload(32, 24, 1), repeat);
+return 0;
+
+void Throughput(MLContext ml, Workload work, int rows, int batch, int repeat)
+{
+    var data = work.Load(ml);
+    string path = Workload.WriteTemp(work.Full);
+    // ML.NET's own needs fixed shapes: [1, window, 1] through its shape dictionary.
+    using var mlnet = ml.Transforms.ApplyOnnxModel(["output"], ["input"], path,
+        shapeDictionary: new Dictionary<string, int[]> { ["input"] = [1, work.Window, 1] }, gpuDeviceId: null, fallbackToCpu: false, recursionLimit: 100).Fit(data);
+    using var ours = ml.Transforms.ApplyRecurrentOnnxModel(new RecurrentOnnxOptions
+    {
+        OutputColumnName = "output", InputColumnName = "input", ModelBytes = work.Full, BatchSize = batch,
+    }).Fit(data);
+    using var session = new InferenceSession(work.Full);
+    float[] mlnetOut = new float[rows], oursOut = new float[rows], rawOut = new float[rows];
+
+    // Rounds interleave the three paths, so that drift on a shared machine hits them alike.
+    var seconds = Rounds(repeat,
+        () => ReadColumn(mlnet.Transform(data), "output", mlnetOut),
+        () => ReadColumn(ours.Transform(data), "output", oursOut),
+        () => RawBatched(session, work, rows, batch, rawOut));
+    File.Delete(path);
+
+    for (int i = 0; i < rows; i++)
+        if (Math.Abs(oursOut[i] - mlnetOut[i]) > 1e-5f || Math.Abs(oursOut[i] - rawOut[i]) > 1e-5f)
+            throw new InvalidOperationException($"{work.Name}: row {i} differs: ours {oursOut[i]}, ML.NET {mlnetOut[i]}, raw {rawOut[i]}");
+    Console.WriteLine($"| {work.Name} | {Rate(seconds[0])} | {Rate(seconds[1])} | {Rate(seconds[2])} | {seconds[0] / seconds[1]:F1}× | {(seconds[1] / seconds[2] - 1) * 100:+0.0;-0.0} % |");
+    string Rate(double s) => (rows / s).ToString("N0", CultureInfo.InvariantCulture);
+}
+
+static void Streaming(MLContext ml, Workload work, int repeat)
+{
+    const int Probe = 1_000;
+    int[] histories = [100, 10_000];
+    var series = new float[histories[^1] + Probe];
+    for (int i = 0; i < series.Length; i++) series[i] = (float)Math.Sin(i * 0.05);
+    var observations = series.Select(v => new ObservationRow { Sensor = "motor-1", Value = [v] }).ToArray();
+
+    using var step = ml.Transforms.ApplyRecurrentOnnxModel(new RecurrentOnnxOptions
+    {
+        OutputColumnName = "Forecast", InputColumnName = "Value", KeyColumnName = "Sensor", ModelBytes = work.Step,
+    }).Fit(ml.Data.LoadFromEnumerable(observations.Take(1)));
+    using var whole = new InferenceSession(work.Sequences);
+
+    Console.WriteLine();
+    Console.WriteLine($"Streaming one sensor, {work.Name.Replace(", window 24", "", StringComparison.Ordinal)}: PredictionEngine with the step model, state carried per key; {Probe:N0} new observations timed after each history length.");
+    Console.WriteLine();
+    Console.WriteLine("| past observations | step model: µs per new observation | without state (re-run the whole history): µs per new observation |");
+    Console.WriteLine("|---:|---:|---:|");
+    foreach (int history in histories)
+    {
+        var perObservation = new List<double>();
+        for (int r = 0; r < repeat; r++)
+        {
+            using var engine = ml.Model.CreatePredictionEngine<ObservationRow, ForecastRow>(step, new PredictionEngineOptions { OwnsTransformer = false });
+            var output = new ForecastRow();
+            for (int i = 0; i < history; i++) engine.Predict(observations[i], ref output);
+            var clock = Stopwatch.StartNew();
+            for (int i = history; i < history + Probe; i++) engine.Predict(observations[i], ref output);
+            perObservation.Add(clock.Elapsed.TotalMicroseconds / Probe);
+        }
+        var rerun = Rounds(Math.Min(repeat, 3), () =>
+        {
+            using var x = OrtValue.CreateTensorValueFromMemory(series[..(history + 1)], [1, history + 1, 1]);
+            using var runOptions = new RunOptions();
+            using var y = whole.Run(runOptions, ["input"], [x], ["output"]);
+        })[0];
+        Console.WriteLine($"| {history:N0} | {MedianOf(perObservation):F1} | {rerun * 1e6:N0} |");
+    }
+}
+
+static void ReadColumn(IDataView scored, string name, float[] into)
+{
+    var column = scored.Schema[name];
+    using var cursor = scored.GetRowCursor([column]);
+    var getter = cursor.GetGetter<VBuffer<float>>(column);
+    VBuffer<float> value = default;
+    int i = 0;
+    while (cursor.MoveNext())
+    {
+        getter(ref value);
+        into[i++] = value.GetValues()[0];
+    }
+}
+
+static void RawBatched(InferenceSession session, Workload work, int rows, int batch, float[] into)
+{
+    using var runOptions = new RunOptions();
+    for (int start = 0; start < rows; start += batch)
+    {
+        int n = Math.Min(batch, rows - start);
+        using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, work.Flat.AsMemory(start * work.Window, n * work.Window), [n, work.Window, 1]);
+        using var y = session.Run(runOptions, ["input"], [x], ["output"]);
+        y[0].GetTensorDataAsSpan<float>().CopyTo(into.AsSpan(start, n));
+    }
+}
+
+static double[] Rounds(int repeat, params Action[] paths)
+{
+    // Warm-up long enough for tiered compilation to reach optimised code on every path (it recompiles hot methods
+    // in the background after a short delay), so that steady state is measured, as a long-running service sees it.
+    var warm = Stopwatch.StartNew();
+    do foreach (var path in paths) path();
+    while (warm.ElapsedMilliseconds < 1500);
+    Thread.Sleep(300);
+    var seconds = paths.Select(_ => new List<double>()).ToArray();
+    // Each round starts with the next path: a path that follows another session's calls pays for that session's
+    // ONNX Runtime threads still spinning, so no path may always come second.
+    for (int r = 0; r < repeat; r++)
+        for (int k = 0; k < paths.Length; k++)
+        {
+            int p = (r + k) % paths.Length;
+            var clock = Stopwatch.StartNew();
+            paths[p]();
+            seconds[p].Add(clock.Elapsed.TotalSeconds);
+        }
+    return seconds.Select(MedianOf).ToArray();
+}
+
+static double MedianOf(List<double> values)
+{
+    values.Sort();
+    return values[values.Count / 2];
+}
+
+int Argument(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
