@@ -19,6 +19,7 @@ internal static class CommandLine
         root.Subcommands.Add(ExportCommand.Create(output));
         root.Subcommands.Add(InspectCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
+        root.Subcommands.Add(RunCommand.Create(error));
         var parsed = root.Parse(args);
         try
         {
