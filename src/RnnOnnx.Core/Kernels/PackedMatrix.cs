@@ -28,10 +28,9 @@ internal sealed unsafe class PackedMatrix
                 float* d = d0 + (long)s * k * nr;
                 for (int p = 0; p < k; p++, d += nr)
                 {
-                    int j = 0;
-                    if (!trans) for (float* src = b + (long)p * ldb + j0; j < cols; j++) d[j] = src[j];
-                    else for (; j < cols; j++) d[j] = b[(long)(j0 + j) * ldb + p];
-                    for (; j < nr; j++) d[j] = 0f;
+                    if (!trans) new ReadOnlySpan<float>(b + (long)p * ldb + j0, cols).CopyTo(new Span<float>(d, cols));
+                    else for (int j = 0; j < cols; j++) d[j] = b[(long)(j0 + j) * ldb + p];
+                    if (cols < nr) new Span<float>(d + cols, nr - cols).Clear();
                 }
             }
         }

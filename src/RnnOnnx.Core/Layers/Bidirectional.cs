@@ -36,6 +36,7 @@ public sealed class Bidirectional : Layer
     private protected override LayerShape OnBuild(LayerShape input, Rng rng)
     {
         ForwardLayer.Name = Name + "/forward";
+        ForwardLayer.InputGradientNeeded = BackwardLayer.InputGradientNeeded = InputGradientNeeded;
         BackwardLayer.Name = Name + "/backward";
         ForwardLayer.Build(input, rng);
         BackwardLayer.Build(input, rng);
@@ -56,7 +57,7 @@ public sealed class Bidirectional : Layer
         return y;
     }
 
-    internal override Signal Backward(Signal outputGradient, PassContext context)
+    internal override Signal? Backward(Signal outputGradient, PassContext context)
     {
         int h = ForwardLayer.Units;
         var df = _forwardGradient.Resize(outputGradient.Steps, outputGradient.Batch, h);
@@ -67,9 +68,14 @@ public sealed class Bidirectional : Layer
             outputGradient.Data.AsSpan(r * 2 * h + h, h).CopyTo(db.Data.AsSpan(r * h, h));
         }
         var dxf = ForwardLayer.Backward(df, context);
+        if (dxf is null)
+        {
+            BackwardLayer.Backward(db, context);
+            return null;
+        }
         var dx = _inputGradient.ResizeLike(dxf);
         dxf.Span.CopyTo(dx.Span);
-        var dxb = BackwardLayer.Backward(db, context);
+        var dxb = BackwardLayer.Backward(db, context)!;
         TensorPrimitives.Add(dx.Span, dxb.Span, dx.Span);
         return dx;
     }

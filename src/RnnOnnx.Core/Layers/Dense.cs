@@ -67,22 +67,22 @@ public sealed class Dense : Layer
         return y;
     }
 
-    internal override unsafe Signal Backward(Signal outputGradient, PassContext context)
+    internal override unsafe Signal? Backward(Signal outputGradient, PassContext context)
     {
         var x = _input!;
         var dPre = _preGradient.ResizeLike(outputGradient);
         outputGradient.Span.CopyTo(dPre.Span);
         ActivationMath.Backward(EffectiveActivation, _output.Span, dPre.Span, Units);
-        var dx = _inputGradient.ResizeLike(x);
+        var dx = InputGradientNeeded ? _inputGradient.ResizeLike(x) : null;
         int rows = x.Rows, width = x.Width;
         fixed (float* xp = x.Data)
         fixed (float* dp = dPre.Data)
         fixed (float* w = Kernel.Value)
         fixed (float* dw = Kernel.Gradient)
-        fixed (float* dxp = dx.Data)
+        fixed (float* dxp = dx is null ? null : dx.Data)
         {
             Gemm.Multiply(xp, width, true, dp, Units, false, dw, Units, width, Units, rows, accumulate: true); // ∂W += xᵀ·∂pre
-            Gemm.Multiply(dp, Units, false, w, Units, true, dxp, width, rows, width, Units, accumulate: false); // ∂x = ∂pre·Wᵀ
+            if (dx is not null) Gemm.Multiply(dp, Units, false, w, Units, true, dxp, width, rows, width, Units, accumulate: false); // ∂x = ∂pre·Wᵀ
         }
         RowOps.SumRowsInto(dPre.Span, Bias.Gradient); // ∂b += Σ_rows ∂pre
         return dx;

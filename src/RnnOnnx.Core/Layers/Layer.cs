@@ -26,6 +26,12 @@ public abstract class Layer
     /// <summary>Whether the layer has been built.</summary>
     public bool IsBuilt => _input is not null;
 
+    /// <summary>
+    /// False for the first layer: nothing consumes ∂L/∂input there, so its backward pass skips that product
+    /// (for a recurrent layer, the ∂X = ∂G·Wᵀ GEMM) and returns null.
+    /// </summary>
+    internal bool InputGradientNeeded { get; set; } = true;
+
     /// <summary>Keras-style type name used in model files and error messages.</summary>
     internal abstract string TypeName { get; }
 

@@ -92,6 +92,7 @@ public sealed class Sequential
             string type = layer.TypeName.ToLowerInvariant();
             counts[type] = counts.GetValueOrDefault(type) + 1;
             if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{type}_{counts[type]}";
+            layer.InputGradientNeeded = i > 0;
             layer.Build(shape, rng);
             shape = layer.OutputShape;
         }
