@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using RnnOnnx.Kernels;
+
 namespace RnnOnnx.Optimizers;
 
 /// <summary>
@@ -32,12 +35,16 @@ public class Adam : Optimizer
         float correction1 = 1f / (1f - MathF.Pow(b1, step));
         float correction2 = 1f / (1f - MathF.Pow(b2, step));
         float decay = 1f - learningRate * DecoupledWeightDecay;
-        for (int i = 0; i < weights.Length; i++)
+        for (int i = 0; i < weights.Length; i += Lanes.Width)
         {
-            float g = gradient[i];
-            m[i] = b1 * m[i] + (1f - b1) * g;
-            v[i] = b2 * v[i] + (1f - b2) * g * g;
-            weights[i] = weights[i] * decay - learningRate * (m[i] * correction1) / (MathF.Sqrt(v[i] * correction2) + Epsilon);
+            var g = Lanes.Load(gradient, i);
+            var mi = Vector512.Create(b1) * Lanes.Load(m, i) + Vector512.Create(1f - b1) * g;
+            var vi = Vector512.Create(b2) * Lanes.Load(v, i) + Vector512.Create(1f - b2) * g * g;
+            var delta = Vector512.Create(learningRate) * (mi * Vector512.Create(correction1))
+                       / (Vector512.Sqrt(vi * Vector512.Create(correction2)) + Vector512.Create(Epsilon));
+            Lanes.Store(mi, m, i);
+            Lanes.Store(vi, v, i);
+            Lanes.Store(Lanes.Load(weights, i) * Vector512.Create(decay) - delta, weights, i);
         }
     }
 
