@@ -10,7 +10,7 @@ bash tools/setup.sh
 dotnet build src/RnnOnnx.Cli -c Release -v q -nologo >/dev/null
 printf '%-8s %12s %12s %10s %10s\n' config ours_ms torch_ms ours_GF/s ratio
 for config in seed mid big gru-mid charlm; do
-  ours=$(dotnet src/RnnOnnx.Cli/bin/Release/net10.0/rnnonnx.dll bench train --config "$config" --steps "$steps" --threads "$threads" --json)
+  ours=$(dotnet src/RnnOnnx.Cli/bin/Release/net10.0/linux-x64/rnnonnx.dll bench train --config "$config" --steps "$steps" --threads "$threads" --json)
   torch=$(OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/bench/torch_train.py --config "$config" --steps "$steps" --threads "$threads")
   /usr/bin/python3 - "$ours" "$torch" <<'PY'
 import json, sys

@@ -6,7 +6,11 @@ namespace RnnOnnx.Kernels;
 /// Splits one piece of work into a few parts and runs them on persistent threads, the caller taking part 0.
 /// A task per element or per step would cost more than the work on two cores; persistent workers that spin
 /// briefly before sleeping make a split worth it down to tens of microseconds. Parts must write disjoint
-/// outputs, so the result never depends on how many parts ran.
+/// outputs, so the result never depends on how many parts ran or which thread ran them.
+/// <para>
+/// Each part is claimed before it runs, and the caller claims every part no worker has started once its own is
+/// done: on a busy machine a worker that is not scheduled in time costs nothing, the caller just does its part.
+/// </para>
 /// </summary>
 internal static class WorkSplitter
 {
@@ -22,7 +26,12 @@ internal static class WorkSplitter
     private static readonly Lock Gate = new();
     private static Worker[] _workers = [];
     private static Action<int>? _job;
-    private static int _pending;
+    private static long _generation;
+    /// <summary>Most parts one split can have; the claim slots are fixed so that a late worker never sees them replaced.</summary>
+    private const int MaxParts = 64;
+
+    private static readonly long[] Claims = new long[MaxParts];
+    private static int _finished;
     private static Exception? _failure;
 
     [ThreadStatic] private static bool t_inside;
@@ -34,6 +43,7 @@ internal static class WorkSplitter
     /// <remarks>Nested calls (from inside a part) run their parts one after another on the calling thread.</remarks>
     public static void Run(int parts, Action<int> body)
     {
+        parts = Math.Min(parts, MaxParts);
         if (parts <= 1 || t_inside)
         {
             for (int p = 0; p < parts; p++) body(p);
@@ -44,21 +54,45 @@ internal static class WorkSplitter
             EnsureWorkers(parts - 1);
             _job = body;
             _failure = null;
-            Volatile.Write(ref _pending, parts - 1);
+            Volatile.Write(ref _finished, 0);
+            long generation = _generation + 1;
+            // Workers beyond this split may still wake from an older release: their parts count as taken.
+            for (int p = parts; p <= _workers.Length; p++) Volatile.Write(ref Claims[p], generation);
+            Interlocked.Exchange(ref _generation, generation);
             for (int w = 0; w < parts - 1; w++)
             {
                 _workers[w].Part = w + 1;
                 _workers[w].Start.Release();
             }
             t_inside = true;
-            try { body(0); }
-            catch (Exception e) { Interlocked.CompareExchange(ref _failure, e, null); }
+            try
+            {
+                for (int p = 0; p < parts; p++)
+                    if (TryClaim(p, generation)) Execute(body, p);
+            }
             finally { t_inside = false; }
             var spin = new SpinWait();
-            while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
-            _job = null;
+            while (Volatile.Read(ref _finished) < parts) spin.SpinOnce(sleep1Threshold: -1);
             if (_failure is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
         }
+    }
+
+    /// <summary>A part is free in a generation until someone claims it for that generation.</summary>
+    private static bool TryClaim(int part, long generation)
+    {
+        while (true)
+        {
+            long claimed = Volatile.Read(ref Claims[part]);
+            if (claimed >= generation) return false;
+            if (Interlocked.CompareExchange(ref Claims[part], generation, claimed) == claimed) return true;
+        }
+    }
+
+    private static void Execute(Action<int> body, int part)
+    {
+        try { body(part); }
+        catch (Exception e) { Interlocked.CompareExchange(ref _failure, e, null); }
+        finally { Interlocked.Increment(ref _finished); }
     }
 
     /// <summary>Range [start, end) of part <paramref name="part"/> when <paramref name="count"/> items are cut into <paramref name="parts"/>, in multiples of <paramref name="grain"/>.</summary>
@@ -91,9 +125,12 @@ internal static class WorkSplitter
         while (true)
         {
             worker.Start.Wait();
-            try { _job!(worker.Part); }
-            catch (Exception e) { Interlocked.CompareExchange(ref _failure, e, null); }
-            finally { Interlocked.Decrement(ref _pending); }
+            // Generation first, then the job: a worker that wakes late reads a finished generation, whose parts are
+            // all claimed, and does nothing.
+            long generation = Volatile.Read(ref _generation);
+            var job = Volatile.Read(ref _job);
+            int part = worker.Part;
+            if (job is not null && TryClaim(part, generation)) Execute(job, part);
         }
     }
 }

@@ -52,6 +52,19 @@ public class WorkSplitterTests
         }
     }
 
+    [Fact]
+    public void Workers_woken_late_by_a_wider_split_never_run_parts_of_a_narrower_one()
+    {
+        // A worker released for part 2 of a 3-part split may wake only during a later 2-part split.
+        for (int repeat = 0; repeat < 2000; repeat++)
+        {
+            int parts = repeat % 2 == 0 ? 3 : 2;
+            var hits = new int[3];
+            WorkSplitter.Run(parts, p => Interlocked.Increment(ref hits[p]));
+            for (int p = 0; p < 3; p++) Assert.Equal(p < parts ? 1 : 0, hits[p]);
+        }
+    }
+
     [Theory]
     [InlineData(2, 1)]
     [InlineData(3, 2)]
