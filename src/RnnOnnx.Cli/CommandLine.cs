@@ -20,6 +20,7 @@ internal static class CommandLine
         root.Subcommands.Add(InspectCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(RunCommand.Create(error));
+        root.Subcommands.Add(ForecastCommand.Create(output, error));
         var parsed = root.Parse(args);
         try
         {
@@ -30,6 +31,13 @@ internal static class CommandLine
             error.WriteLine($"error: {e.Message}");
             if (parsed.GetValue(Verbose)) error.WriteLine(e);
             return 1;
+        }
+        catch (Exception e)
+        {
+            // Anything else is our bug, not the user's input: still one line and a non-zero exit, details with --verbose.
+            error.WriteLine($"error: internal error ({e.GetType().Name}: {e.Message}); run again with --verbose for details and please report it");
+            if (parsed.GetValue(Verbose)) error.WriteLine(e);
+            return 2;
         }
     }
 }

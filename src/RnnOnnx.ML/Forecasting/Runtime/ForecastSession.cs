@@ -1,0 +1,47 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+using RnnOnnx.ML.Forecasting.Training;
+
+namespace RnnOnnx.ML.Forecasting.Runtime;
+
+/// <summary>
+/// The forecaster's step graph on ONNX Runtime: scaled differences [1, T, 1] and states in, per-step forecasts
+/// [1, T, H] and states out. Zero states and the whole context in one call is the full model; one step with the
+/// previous states is a streaming update. One session, shared (ONNX Runtime's Run is thread-safe).
+/// </summary>
+internal sealed class ForecastSession : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string[] _stateInputs;
+    private readonly string[] _stateOutputs;
+    private readonly int[] _stateWidths;
+
+    public ForecastSession(byte[] model, ExecutionProvider provider, Action<string>? warn)
+    {
+        _session = SessionFactory.Create(model, provider, intraOpThreads: 1, warn ?? (m => Console.Error.WriteLine(m)), out _);
+        _stateInputs = _session.InputMetadata.Keys.Where(k => k != OnnxNames.Input).Order(StringComparer.Ordinal).ToArray();
+        _stateOutputs = _stateInputs.Select(k => k.Replace("_in_", "_out_", StringComparison.Ordinal)).ToArray();
+        _stateWidths = _stateInputs.Select(k => _session.InputMetadata[k].Dimensions[^1]).ToArray();
+    }
+
+    /// <summary>Fresh (zero) states.</summary>
+    public float[][] ZeroStates() => _stateWidths.Select(w => new float[w]).ToArray();
+
+    /// <summary>Runs <paramref name="steps"/> from <paramref name="states"/> (updated in place); returns the last step's H outputs.</summary>
+    public float[] Run(float[] steps, float[][] states, int horizon)
+    {
+        var inputs = new List<NamedOnnxValue>
+        {
+            NamedOnnxValue.CreateFromTensor(OnnxNames.Input, new DenseTensor<float>(steps, [1, steps.Length, 1])),
+        };
+        for (int i = 0; i < _stateInputs.Length; i++)
+            inputs.Add(NamedOnnxValue.CreateFromTensor(_stateInputs[i], new DenseTensor<float>((float[])states[i].Clone(), [1, states[i].Length])));
+        using var results = _session.Run(inputs, [OnnxNames.Output, .. _stateOutputs]);
+        var output = results[0].AsTensor<float>().ToArray();
+        for (int i = 0; i < _stateInputs.Length; i++) results[i + 1].AsTensor<float>().ToArray().CopyTo(states[i], 0);
+        return output.AsSpan(output.Length - horizon).ToArray();
+    }
+
+    public void Dispose() => _session.Dispose();
+}

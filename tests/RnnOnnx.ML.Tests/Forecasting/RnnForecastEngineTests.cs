@@ -1,0 +1,49 @@
+using RnnOnnx.ML.Forecasting;
+using static RnnOnnx.ML.Tests.Forecasting.ForecastTestData;
+
+namespace RnnOnnx.ML.Tests.Forecasting;
+
+public class RnnForecastEngineTests
+{
+    [Fact]
+    public void Engine_starts_where_the_model_forecasts_and_updates_move_it_on()
+    {
+        var y = Seasonal(110);
+        using var model = RnnForecastModel.Train(One(y[..100]), Fast());
+        using var engine = model.CreateEngine(y[..100]);
+        Assert.Equal(model.Forecast(y[..100]).Forecast, engine.Predict().Forecast, new FloatTolerance(1e-4f));
+        var before = engine.Predict().Forecast;
+        engine.Update(y[100]);
+        Assert.Equal(101, engine.Observations);
+        Assert.NotEqual(before, engine.Predict().Forecast);
+    }
+
+    [Fact]
+    public void Checkpoint_continues_exactly_and_refuses_another_model()
+    {
+        var y = Seasonal(110);
+        using var model = RnnForecastModel.Train(One(y[..100]), Fast());
+        using var other = RnnForecastModel.Train(One(y[..100]), Fast(seed: 99));
+        string path = Path.Combine(Path.GetTempPath(), $"engine-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            using var engine = model.CreateEngine(y[..100]);
+            engine.Update(y[100]);
+            engine.CheckPoint(path);
+            using var resumed = RnnForecastEngine.Load(path);
+            using var onModel = RnnForecastEngine.Load(path, model);
+            foreach (var e in new[] { engine, resumed, onModel }) { e.Update(y[101]); e.Update(y[102]); }
+            Assert.Equal(engine.Predict().Forecast, resumed.Predict().Forecast);
+            Assert.Equal(engine.Predict().Upper, onModel.Predict().Upper);
+            var error = Assert.Throws<ModelFileException>(() => RnnForecastEngine.Load(path, other));
+            Assert.Contains("another model", error.Message, StringComparison.Ordinal);
+        }
+        finally { File.Delete(path); }
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
+        public int GetHashCode(float obj) => 0;
+    }
+}
