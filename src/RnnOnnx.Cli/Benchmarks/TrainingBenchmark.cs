@@ -30,7 +30,9 @@ internal static class TrainingBenchmark
         batch.Gather(data, Enumerable.Range(0, config.Batch).ToArray(), model.InputShape, output, model.Loss!.TargetWidth(output.Width));
         var step = new TrainingStep(model);
 
-        for (int i = 0; i < warmup; i++) step.Run(batch.Inputs, batch.Targets, null, rng, 0, i);
+        // At least `warmup` steps and one second: tiered compilation keeps recompiling hot methods for a while.
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || clock.Elapsed < TimeSpan.FromSeconds(1); i++) step.Run(batch.Inputs, batch.Targets, null, rng, 0, i);
         var times = new double[measured];
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         for (int i = 0; i < measured; i++)

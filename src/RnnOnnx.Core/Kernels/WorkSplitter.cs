@@ -20,7 +20,16 @@ internal static class WorkSplitter
     {
         public readonly SemaphoreSlim Start = new(0);
         public int Part;
+        /// <summary>1 while the worker is (about to be) blocked on <see cref="Start"/>; only then does a split release it.</summary>
+        public int Sleeping;
     }
+
+    /// <summary>
+    /// How long an idle worker keeps polling for the next split before it sleeps. Waking a sleeping thread costs tens
+    /// to hundreds of microseconds on a virtual machine, longer than the serial code between the splits of one
+    /// training step, so workers poll through those gaps (as BLAS thread pools do) and sleep only when training stops.
+    /// </summary>
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 1000;
 #pragma warning restore CA1001
 
     private static readonly Lock Gate = new();
@@ -58,12 +67,9 @@ internal static class WorkSplitter
             long generation = _generation + 1;
             // Workers beyond this split may still wake from an older release: their parts count as taken.
             for (int p = parts; p <= _workers.Length; p++) Volatile.Write(ref Claims[p], generation);
-            Interlocked.Exchange(ref _generation, generation);
+            Interlocked.Exchange(ref _generation, generation); // a full fence: pairs with a worker announcing its sleep
             for (int w = 0; w < parts - 1; w++)
-            {
-                _workers[w].Part = w + 1;
-                _workers[w].Start.Release();
-            }
+                if (Volatile.Read(ref _workers[w].Sleeping) == 1) _workers[w].Start.Release();
             t_inside = true;
             try
             {
@@ -111,7 +117,7 @@ internal static class WorkSplitter
         Array.Copy(_workers, grown, _workers.Length);
         for (int i = _workers.Length; i < count; i++)
         {
-            var worker = new Worker();
+            var worker = new Worker { Part = i + 1 };
             grown[i] = worker;
             var thread = new Thread(() => Loop(worker)) { IsBackground = true, Name = $"rnnonnx-worker-{i + 1}" };
             thread.Start();
@@ -122,15 +128,34 @@ internal static class WorkSplitter
     private static void Loop(Worker worker)
     {
         t_inside = true;
+        long seen = 0;
         while (true)
         {
-            worker.Start.Wait();
-            // Generation first, then the job: a worker that wakes late reads a finished generation, whose parts are
+            long generation = AwaitGeneration(worker, seen);
+            seen = generation;
+            // Generation first, then the job: a worker that is late reads a finished generation, whose parts are
             // all claimed, and does nothing.
-            long generation = Volatile.Read(ref _generation);
             var job = Volatile.Read(ref _job);
-            int part = worker.Part;
-            if (job is not null && TryClaim(part, generation)) Execute(job, part);
+            if (job is not null && TryClaim(worker.Part, generation)) Execute(job, worker.Part);
+        }
+    }
+
+    /// <summary>Polls for a generation newer than <paramref name="seen"/>, then sleeps until released.</summary>
+    private static long AwaitGeneration(Worker worker, long seen)
+    {
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+        while (true)
+        {
+            long generation = Volatile.Read(ref _generation);
+            if (generation != seen) return generation;
+            if (System.Diagnostics.Stopwatch.GetTimestamp() < deadline) { Thread.SpinWait(20); continue; }
+            // Announce the sleep, then look once more: a split that started in between either sees the flag and
+            // releases us, or is seen here (both sides use full fences).
+            Interlocked.Exchange(ref worker.Sleeping, 1);
+            generation = Volatile.Read(ref _generation);
+            if (generation == seen) worker.Start.Wait();
+            Interlocked.Exchange(ref worker.Sleeping, 0);
+            deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
         }
     }
 }
