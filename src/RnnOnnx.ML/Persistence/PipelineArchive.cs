@@ -24,6 +24,9 @@ internal static class PipelineArchive
     public static void Save(ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, Stream stream)
     {
         var transformers = Flatten(model).ToList();
+        if (transformers.Any(t => t is Forecasting.RnnForecastTransformer))
+            throw new NotSupportedException("SaveRecurrentPipeline cannot save a ForecastByRnn transformer yet: save its model with transformer.Model.Save(path) " +
+                "(RnnForecastModel.Load reads it) or an engine with engine.CheckPoint(path), and the rest of the pipeline without it.");
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         WriteEntry(zip, SchemaEntry, s => catalog.Save(new TransformerChain<ITransformer>(), inputSchema, s));
 
