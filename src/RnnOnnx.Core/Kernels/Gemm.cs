@@ -149,10 +149,15 @@ internal static unsafe class Gemm
             x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
             x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
         }
-        if (rows == MR && cols == 32)
+        if (cols == 32)
         {
-            AddTo512(c, c00, c01); AddTo512(c + ldc, c10, c11); AddTo512(c + 2 * ldc, c20, c21);
-            AddTo512(c + 3 * ldc, c30, c31); AddTo512(c + 4 * ldc, c40, c41); AddTo512(c + 5 * ldc, c50, c51);
+            // Full-width tiles (the common edge: a batch slice that is not a multiple of MR rows) stay vectorised.
+            AddTo512(c, c00, c01);
+            if (rows > 1) AddTo512(c + ldc, c10, c11);
+            if (rows > 2) AddTo512(c + 2 * ldc, c20, c21);
+            if (rows > 3) AddTo512(c + 3 * ldc, c30, c31);
+            if (rows > 4) AddTo512(c + 4 * ldc, c40, c41);
+            if (rows > 5) AddTo512(c + 5 * ldc, c50, c51);
             return;
         }
         float* tile = stackalloc float[MR * 32];

@@ -84,7 +84,7 @@ public sealed class Dense : Layer
             Gemm.Multiply(xp, width, true, dp, Units, false, dw, Units, width, Units, rows, accumulate: true); // ∂W += xᵀ·∂pre
             if (dx is not null) Gemm.Multiply(dp, Units, false, w, Units, true, dxp, width, rows, width, Units, accumulate: false); // ∂x = ∂pre·Wᵀ
         }
-        RowOps.SumRowsInto(dPre.Span, Bias.Gradient); // ∂b += Σ_rows ∂pre
+        RowOps.SumRowsInto(dPre.Data, dPre.Rows, Bias.Gradient, Units); // ∂b += Σ_rows ∂pre
         return dx;
     }
 

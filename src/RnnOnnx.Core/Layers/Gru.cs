@@ -106,5 +106,5 @@ public sealed class Gru : RecurrentLayer
     }
 
     private protected override void AccumulateExtraGradients() =>
-        RowOps.SumRowsInto(GradGatesH.AsSpan(0, T * B * GH), RecurrentBias.Gradient);
+        RowOps.SumRowsInto(GradGatesH, T * B, RecurrentBias.Gradient, GH);
 }

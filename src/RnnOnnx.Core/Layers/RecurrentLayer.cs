@@ -239,7 +239,6 @@ public abstract class RecurrentLayer : Layer
 
         WorkSplitter.Run(_parts, _backwardPart);
 
-        var dGx = GradGatesX.AsSpan(0, total);
         var dx = InputGradientNeeded ? _inputGradient.ResizeLike(x) : null;
         int rows = T * B, width = x.Width;
         fixed (float* xp = x.Data)
@@ -257,7 +256,7 @@ public abstract class RecurrentLayer : Layer
             Gemm.Multiply(hp, H, true, PackedGradient, dr, GH, H, accumulate: true);                   // ∂R += H_prevᵀ·∂Gh
             if (dxp is not null) Gemm.Multiply(gx, GH, false, w, GH, true, dxp, width, rows, width, GH, accumulate: false); // ∂X = ∂Gx·Wᵀ
         }
-        RowOps.SumRowsInto(dGx, Bias.Gradient);
+        RowOps.SumRowsInto(GradGatesX, T * B, Bias.Gradient, GH);
         AccumulateExtraGradients();
         return dx;
     }

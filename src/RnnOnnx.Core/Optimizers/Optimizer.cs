@@ -49,12 +49,14 @@ public abstract class Optimizer
         for (int i = 0; i < parameters.Count; i++) Update(parameters[i].Value, parameters[i].Gradient, _slots[i], rate, Iterations);
     }
 
-    /// <summary>‖g‖ = √(Σ g²) over all parameters, accumulated in double in a fixed order.</summary>
+    /// <summary>
+    /// ‖g‖ = √(Σ g²) over all parameters: vectorised per parameter, summed in double across parameters in a fixed
+    /// order (deterministic; float32 partial sums are ample for clipping and for spotting NaN/Inf).
+    /// </summary>
     internal static double GlobalNorm(IReadOnlyList<Parameter> parameters)
     {
         double sum = 0;
-        for (int i = 0; i < parameters.Count; i++)
-            foreach (float g in parameters[i].Gradient) sum += (double)g * g;
+        for (int i = 0; i < parameters.Count; i++) sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(parameters[i].Gradient);
         return Math.Sqrt(sum);
     }
 
