@@ -40,10 +40,11 @@ public abstract class Optimizer
     /// <summary>Updates one parameter given its state slots; <paramref name="step"/> is 1 on the first update.</summary>
     private protected abstract void Update(float[] weights, float[] gradient, float[][] slots, float learningRate, long step);
 
-    internal void Step(IReadOnlyList<Parameter> parameters)
+    /// <summary>One update; <paramref name="gradientNorm"/> is ‖g‖ when the caller has it already (else it is computed if clipping needs it).</summary>
+    internal void Step(IReadOnlyList<Parameter> parameters, double? gradientNorm = null)
     {
         EnsureSlots(parameters);
-        if (GlobalClipNorm is { } clip) ClipByGlobalNorm(parameters, clip);
+        if (GlobalClipNorm is { } clip) ClipByGlobalNorm(parameters, clip, gradientNorm ?? GlobalNorm(parameters));
         float rate = CurrentLearningRate;
         Iterations++;
         for (int i = 0; i < parameters.Count; i++) Update(parameters[i].Value, parameters[i].Gradient, _slots[i], rate, Iterations);
@@ -60,9 +61,8 @@ public abstract class Optimizer
         return Math.Sqrt(sum);
     }
 
-    private static void ClipByGlobalNorm(IReadOnlyList<Parameter> parameters, float clip)
+    private static void ClipByGlobalNorm(IReadOnlyList<Parameter> parameters, float clip, double norm)
     {
-        double norm = GlobalNorm(parameters);
         if (norm <= clip) return;
         float scale = (float)(clip / norm);
         for (int i = 0; i < parameters.Count; i++) System.Numerics.Tensors.TensorPrimitives.Multiply(parameters[i].Gradient, scale, parameters[i].Gradient);

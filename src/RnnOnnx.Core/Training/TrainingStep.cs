@@ -38,7 +38,7 @@ internal sealed class TrainingStep
             throw new TrainingDivergedException(
                 $"The gradients became {norm} at epoch {epoch}, batch {batch} (loss {loss}); training stopped before applying them. " +
                 "Lower the learning rate, set a GlobalClipNorm on the optimizer, or scale the data.");
-        _model.Optimizer!.Step(_parameters);
+        _model.Optimizer!.Step(_parameters, norm);
         return loss;
     }
 }
