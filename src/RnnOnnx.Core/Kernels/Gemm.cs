@@ -31,17 +31,19 @@ internal static unsafe class Gemm
     /// <summary>
     /// C[m×n] = (accumulate ? C : 0) + op(A)·op(B), where op(A) is m×k (A is k×m when <paramref name="transA"/>)
     /// and op(B) is k×n (B is n×k when <paramref name="transB"/>). Uses all allowed threads when the product is large.
+    /// Without <paramref name="accumulate"/>, a non-null <paramref name="rowInit"/> (n values) starts every row of C
+    /// instead of zero: a bias added for free, inside the parallel product rather than as another pass over C.
     /// </summary>
     public static void Multiply(float* a, int lda, bool transA, float* b, int ldb, bool transB,
-                                float* c, int ldc, int m, int n, int k, bool accumulate)
+                                float* c, int ldc, int m, int n, int k, bool accumulate, float* rowInit = null)
     {
         var packed = t_packB ??= new PackedMatrix();
         packed.Pack(b, ldb, transB, k, n);
-        Multiply(a, lda, transA, packed, c, ldc, m, accumulate);
+        Multiply(a, lda, transA, packed, c, ldc, m, accumulate, rowInit);
     }
 
     /// <summary>C[m×n] (+)= op(A)·B with B already packed (the recurrent weights, packed once per sequence).</summary>
-    public static void Multiply(float* a, int lda, bool transA, PackedMatrix b, float* c, int ldc, int m, bool accumulate)
+    public static void Multiply(float* a, int lda, bool transA, PackedMatrix b, float* c, int ldc, int m, bool accumulate, float* rowInit = null)
     {
         int n = b.Columns, k = b.Depth;
         if (m == 0 || n == 0) return;
@@ -49,22 +51,27 @@ internal static unsafe class Gemm
         if (parts > 1 && (long)m * n * k >= ParallelThreshold)
         {
             var job = t_job ??= new ParallelJob();
-            job.Set(a, lda, transA, b, c, ldc, m, accumulate, parts);
+            job.Set(a, lda, transA, b, c, ldc, m, accumulate, rowInit, parts);
             WorkSplitter.Run(parts, job.Body);
             return;
         }
-        MultiplySerial(a, lda, transA, b, 0, b.Slivers, c, ldc, m, accumulate);
+        MultiplySerial(a, lda, transA, b, 0, b.Slivers, c, ldc, m, accumulate, rowInit);
     }
 
     /// <summary>Rows of C over slivers [s0, s1) of the packed B, on the calling thread.</summary>
     private static void MultiplySerial(float* a, int lda, bool transA, PackedMatrix b, int s0, int s1,
-                                       float* c, int ldc, int m, bool accumulate)
+                                       float* c, int ldc, int m, bool accumulate, float* rowInit = null)
     {
         int n = b.Columns, k = b.Depth, nr = NR;
         if (s0 >= s1 || m == 0) return;
         int colStart = s0 * nr, colEnd = Math.Min(s1 * nr, n);
         if (!accumulate)
-            for (int i = 0; i < m; i++) new Span<float>(c + (long)i * ldc + colStart, colEnd - colStart).Clear();
+            for (int i = 0; i < m; i++)
+            {
+                var row = new Span<float>(c + (long)i * ldc + colStart, colEnd - colStart);
+                if (rowInit is null) row.Clear();
+                else new ReadOnlySpan<float>(rowInit + colStart, colEnd - colStart).CopyTo(row);
+            }
         if (k == 0) return;
 
         int packLength = ((MC + MR - 1) / MR) * MR * KC;
@@ -206,7 +213,7 @@ internal static unsafe class Gemm
     /// <summary>Arguments of one multi-threaded product; one per calling thread so calls never share it.</summary>
     private sealed class ParallelJob
     {
-        private float* _a, _c;
+        private float* _a, _c, _rowInit;
         private int _lda, _ldc, _m, _parts;
         private bool _transA, _accumulate, _splitColumns;
         private PackedMatrix? _b;
@@ -214,8 +221,9 @@ internal static unsafe class Gemm
 
         public ParallelJob() => Body = RunPart;
 
-        public void Set(float* a, int lda, bool transA, PackedMatrix b, float* c, int ldc, int m, bool accumulate, int parts)
+        public void Set(float* a, int lda, bool transA, PackedMatrix b, float* c, int ldc, int m, bool accumulate, float* rowInit, int parts)
         {
+            _rowInit = rowInit;
             _a = a; _c = c;
             (_lda, _transA, _b, _ldc, _m, _accumulate, _parts) = (lda, transA, b, ldc, m, accumulate, parts);
             // Split rows when there are enough row tiles: each part then streams the shared packed B once and packs
@@ -231,13 +239,13 @@ internal static unsafe class Gemm
             if (_splitColumns)
             {
                 var (s0, s1) = WorkSplitter.Range(b.Slivers, _parts, part);
-                MultiplySerial(_a, _lda, _transA, b, s0, s1, _c, _ldc, _m, _accumulate);
+                MultiplySerial(_a, _lda, _transA, b, s0, s1, _c, _ldc, _m, _accumulate, _rowInit);
             }
             else
             {
                 var (r0, r1) = WorkSplitter.Range(_m, _parts, part, MR);
                 float* a = _transA ? _a + r0 : _a + (long)r0 * _lda;
-                MultiplySerial(a, _lda, _transA, b, 0, b.Slivers, _c + (long)r0 * _ldc, _ldc, r1 - r0, _accumulate);
+                MultiplySerial(a, _lda, _transA, b, 0, b.Slivers, _c + (long)r0 * _ldc, _ldc, r1 - r0, _accumulate, _rowInit);
             }
         }
     }

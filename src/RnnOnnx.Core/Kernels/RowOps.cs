@@ -2,20 +2,9 @@ using System.Numerics.Tensors;
 
 namespace RnnOnnx.Kernels;
 
-/// <summary>Broadcasts and reductions over the rows of a row-major block.</summary>
+/// <summary>Reductions over the rows of a row-major block.</summary>
 internal static class RowOps
 {
-    /// <summary>Every row += <paramref name="vector"/>.</summary>
-    public static void AddToRows(Span<float> block, ReadOnlySpan<float> vector)
-    {
-        int width = vector.Length;
-        for (int r = 0; r < block.Length; r += width)
-        {
-            var row = block.Slice(r, width);
-            TensorPrimitives.Add(row, vector, row);
-        }
-    }
-
     /// <summary>
     /// <paramref name="sum"/> += Σ_rows block, accumulated in row order (deterministic). Large blocks are split by
     /// column ranges across threads: each column is still summed by one thread in row order.

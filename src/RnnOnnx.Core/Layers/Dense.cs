@@ -60,9 +60,9 @@ public sealed class Dense : Layer
         var y = _output.Resize(input.Steps, input.Batch, Units);
         fixed (float* x = input.Data)
         fixed (float* w = Kernel.Value)
+        fixed (float* bias = Bias.Value)
         fixed (float* o = y.Data)
-            Gemm.Multiply(x, input.Width, false, w, Units, false, o, Units, input.Rows, Units, input.Width, accumulate: false);
-        RowOps.AddToRows(y.Span, Bias.Value);
+            Gemm.Multiply(x, input.Width, false, w, Units, false, o, Units, input.Rows, Units, input.Width, accumulate: false, rowInit: bias);
         ActivationMath.Apply(EffectiveActivation, y.Span, Units);
         return y;
     }

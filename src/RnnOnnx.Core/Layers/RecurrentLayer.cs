@@ -24,7 +24,7 @@ public abstract class RecurrentLayer : Layer
     private protected Signal? Input;
     private readonly Signal _output = new(), _inputGradient = new();
 
-    /// <summary>XW, overwritten in place by the cell with its activated gates: [T, B, G·H].</summary>
+    /// <summary>XW + b, overwritten in place by the cell with its activated gates: [T, B, G·H].</summary>
     private protected float[] Gates = [];
     /// <summary>∂L/∂(input-side pre-activations), [T, B, G·H].</summary>
     private protected float[] GradGatesX = [];
@@ -153,9 +153,9 @@ public abstract class RecurrentLayer : Layer
         // XW = X·W + b for all steps in one GEMM (Gates holds it until the cell activates it in place).
         fixed (float* x = input.Data)
         fixed (float* w = Kernel.Value)
+        fixed (float* bias = Bias.Value)
         fixed (float* g = Gates)
-            Gemm.Multiply(x, input.Width, false, w, GH, false, g, GH, T * B, GH, input.Width, accumulate: false);
-        RowOps.AddToRows(Gates.AsSpan(0, T * B * GH), Bias.Value);
+            Gemm.Multiply(x, input.Width, false, w, GH, false, g, GH, T * B, GH, input.Width, accumulate: false, rowInit: bias);
         PackedR.Pack(RecurrentKernel.Value, GH, false, H, GH);
 
         _parts = Math.Max(1, Math.Min(WorkSplitter.Parts, B));
