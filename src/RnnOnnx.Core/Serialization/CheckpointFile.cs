@@ -12,13 +12,16 @@ internal static class CheckpointFile
 {
     private const string Magic = "RNNONNX-CHECKPOINT/1\n";
 
+    /// <summary>The best loss starts at +∞ (nothing seen yet); JSON has no infinity unless asked to spell it.</summary>
+    private static readonly JsonSerializerOptions StateJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static void Save(string path, Sequential model, TrainingState state, IReadOnlyList<float[]> optimizerSlots, IReadOnlyList<float[]>? bestWeights)
     {
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Encoding.ASCII.GetBytes(Magic));
-            ModelSerializer.WriteString(writer, JsonSerializer.Serialize(state));
+            ModelSerializer.WriteString(writer, JsonSerializer.Serialize(state, StateJson));
             ModelSerializer.Write(writer, model);
             ModelSerializer.WriteArrays(writer, optimizerSlots);
             ModelSerializer.WriteArrays(writer, bestWeights ?? []);
@@ -34,7 +37,7 @@ internal static class CheckpointFile
             using var stream = File.OpenRead(path);
             using var reader = new BinaryReader(stream);
             ModelSerializer.ExpectMagic(reader, Magic, source, "an RnnOnnx checkpoint");
-            var state = JsonSerializer.Deserialize<TrainingState>(ModelSerializer.ReadString(reader, source))
+            var state = JsonSerializer.Deserialize<TrainingState>(ModelSerializer.ReadString(reader, source), StateJson)
                         ?? throw new ModelFileException($"{source} has no training state.");
             if (state.Fingerprint != fingerprint)
                 throw new ModelFileException($"{source} was written by another training run (model, optimizer, loss or data differ): {Explain(state.Fingerprint, fingerprint)}.");

@@ -74,10 +74,11 @@ internal sealed class FitLoop
         {
             int epoch = _state.Epoch;
             stopwatch.Restart();
-            if (_state.Batch == 0)
+            if (_state.OrderEpoch != epoch)
             {
                 _state.Order = Enumerable.Range(0, _train.Count).ToArray();
                 if (_options.Shuffle) _rng.Shuffle(_state.Order);
+                _state.OrderEpoch = epoch;
                 _state.EpochLossSum = 0;
                 _state.EpochSamples = 0;
             }

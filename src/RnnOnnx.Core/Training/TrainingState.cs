@@ -9,6 +9,9 @@ internal sealed class TrainingState
     public int Batch { get; set; }
     /// <summary>Sample order of the epoch in progress.</summary>
     public int[] Order { get; set; } = [];
+    /// <summary>The epoch <see cref="Order"/> was drawn for (−1: none yet): a run cancelled after the shuffle but
+    /// before its first batch must not shuffle again when resumed.</summary>
+    public int OrderEpoch { get; set; } = -1;
     public ulong[] Rng { get; set; } = [];
     public long Iterations { get; set; }
     public double EpochLossSum { get; set; }

@@ -65,6 +65,29 @@ public sealed class CheckpointTests : IDisposable
         Assert.True(Weights(straight).AsSpan().SequenceEqual(Weights(resumed)), "weights after a mid-epoch resume differ");
     }
 
+    [Theory]
+    [InlineData(1)]  // cancelled at the very first batch: nothing is known yet (best loss +∞)
+    [InlineData(7)]  // cancelled after the last batch of epoch 1, before epoch 2's first: its order is drawn
+    public void Cancelling_at_an_epoch_start_without_early_stopping_resumes_exactly(int cancelAtBatch)
+    {
+        FitOptions Plain(int epochs, string? checkpoint = null, string? resume = null, CancellationToken token = default, Action<BatchProgress>? onBatch = null) => new()
+        {
+            Epochs = epochs, BatchSize = 32, Seed = 5, ValidationSplit = 0.2, CheckpointPath = checkpoint, ResumeFrom = resume,
+            CancellationToken = token, OnBatchEnd = onBatch,
+        };
+        var straight = Create();
+        straight.Fit(Data(), Plain(3));
+
+        string path = Path.Combine(_folder, $"start{cancelAtBatch}.ckpt");
+        using var cts = new CancellationTokenSource();
+        int batches = 0;
+        Assert.Throws<OperationCanceledException>(() =>
+            Create().Fit(Data(), Plain(3, checkpoint: path, token: cts.Token, onBatch: _ => { if (++batches == cancelAtBatch) cts.Cancel(); })));
+        var resumed = Create();
+        resumed.Fit(Data(), Plain(3, checkpoint: path, resume: path));
+        Assert.True(Weights(straight).AsSpan().SequenceEqual(Weights(resumed)), "weights after resuming differ");
+    }
+
     [Fact]
     public void A_checkpoint_from_another_model_is_refused_with_a_clear_error()
     {
