@@ -21,6 +21,8 @@ internal static class CommandLine
         root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(RunCommand.Create(error));
         root.Subcommands.Add(ForecastCommand.Create(output, error));
+        root.Subcommands.Add(TrainCommand.Create(output, error));
+        root.Subcommands.Add(GenerateCommand.Create(output, error));
         var parsed = root.Parse(args);
         try
         {
