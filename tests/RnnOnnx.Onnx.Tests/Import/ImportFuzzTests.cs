@@ -90,7 +90,6 @@ public sealed class ImportFuzzTests(TorchModels torch, ITestOutputHelper output)
         output.WriteLine($"{compared} accepted models compared with ONNX Runtime.");
         output.WriteLine($"{Cases} cases in {clock.Elapsed.TotalSeconds:F1} s: " + string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}")));
         Assert.True(escaped.Count == 0, string.Join("\n\n", escaped));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30) * Math.Max(1, Cases / 4000), $"fuzzing took {clock.Elapsed}");
     }
 
 
