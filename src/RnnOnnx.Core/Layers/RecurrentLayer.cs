@@ -23,6 +23,7 @@ public abstract class RecurrentLayer : Layer
     private Parameter? _kernel, _recurrentKernel, _bias;
     private protected Signal? Input;
     private readonly Signal _output = new(), _inputGradient = new();
+    private Signal? _outputGradient;
 
     /// <summary>XW + b, overwritten in place by the cell with its activated gates: [T, B, G·H].</summary>
     private protected float[] Gates = [];
@@ -231,7 +232,8 @@ public abstract class RecurrentLayer : Layer
         var x = Input!;
         int stepRows = B * H, total = T * B * GH;
         Grow(ref GradGatesX, total);
-        GradGatesH = SharesGateGradients ? GradGatesX : GrowReturn(GradGatesH, total);
+        if (SharesGateGradients) GradGatesH = GradGatesX;
+        else Grow(ref GradGatesH, total);
         for (int s = 0; s < StateCount; s++) { Grow(ref StateGrad[s], stepRows); StateGrad[s].AsSpan(0, stepRows).Clear(); }
         if (!ReturnSequences) outputGradient.Span.CopyTo(StateGrad[0]);
         _outputGradient = outputGradient;
@@ -260,10 +262,6 @@ public abstract class RecurrentLayer : Layer
         AccumulateExtraGradients();
         return dx;
     }
-
-    private Signal? _outputGradient;
-
-    private static float[] GrowReturn(float[] buffer, int length) => buffer.Length < length ? new float[length] : buffer;
 
     /// <summary>False for GRU, whose recurrent-side candidate gradient differs from the input side's.</summary>
     private protected virtual bool SharesGateGradients => true;

@@ -152,8 +152,7 @@ public sealed class Sequential
     /// <param name="batchSize">Samples per forward pass.</param>
     public Tensor Predict(Tensor inputs, int[]? lengths = null, int batchSize = 256)
     {
-        var output = PredictCore(inputs, lengths, batchSize, initialStates: null, finalStates: null);
-        return output;
+        return PredictCore(inputs, lengths, batchSize, initialStates: null, finalStates: null);
     }
 
     /// <summary>

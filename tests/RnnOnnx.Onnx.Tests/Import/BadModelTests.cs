@@ -1,3 +1,4 @@
+using RnnOnnx.Onnx.Export;
 using RnnOnnx.Onnx.Proto;
 using RnnOnnx.Tests;
 
@@ -98,7 +99,7 @@ public class BadModelTests
     public void A_hidden_size_that_disagrees_with_the_weights_is_refused_naming_the_node()
     {
         var model = ProtoEdits.Exported("lstm");
-        model.Node("LSTM").SetAttribute(ProtoEdits.Int("hidden_size", 4));
+        model.Node("LSTM").SetAttribute(GraphBuilder.Int("hidden_size", 4));
 
         var e = Refused<UnsupportedOnnxModelException>(model);
 
@@ -162,13 +163,13 @@ public class BadModelTests
     private static readonly (string Model, string Op, AttributeProto Attribute, string Problem)[] CellOptionCases =
     [
         ("lstm", "LSTM", ProtoEdits.Float("clip", 3f), "clip is set"),
-        ("lstm", "LSTM", ProtoEdits.Int("input_forget", 1), "input_forget=1"),
-        ("lstm", "LSTM", ProtoEdits.Int("layout", 1), "layout=1"),
-        ("lstm", "LSTM", ProtoEdits.Strings("activations", "Sigmoid", "Tanh", "Relu"), "are not the defaults"),
-        ("lstm", "LSTM", ProtoEdits.String("direction", "reverse"), "direction 'reverse'"),
-        ("lstm", "LSTM", ProtoEdits.Strings("activation_alpha", "1"), "activation_alpha"),
-        ("gru", "GRU", ProtoEdits.Int("linear_before_reset", 0), "linear_before_reset=0"),
-        ("rnn-tanh", "RNN", ProtoEdits.Strings("activations", "Sigmoid"), "Tanh or Relu"),
+        ("lstm", "LSTM", GraphBuilder.Int("input_forget", 1), "input_forget=1"),
+        ("lstm", "LSTM", GraphBuilder.Int("layout", 1), "layout=1"),
+        ("lstm", "LSTM", GraphBuilder.Strings("activations", "Sigmoid", "Tanh", "Relu"), "are not the defaults"),
+        ("lstm", "LSTM", GraphBuilder.String("direction", "reverse"), "direction 'reverse'"),
+        ("lstm", "LSTM", GraphBuilder.Strings("activation_alpha", "1"), "activation_alpha"),
+        ("gru", "GRU", GraphBuilder.Int("linear_before_reset", 0), "linear_before_reset=0"),
+        ("rnn-tanh", "RNN", GraphBuilder.Strings("activations", "Sigmoid"), "Tanh or Relu"),
     ];
 
     public static TheoryData<int> CellOptions() => new(Enumerable.Range(0, CellOptionCases.Length));

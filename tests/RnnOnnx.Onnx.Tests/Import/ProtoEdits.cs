@@ -23,19 +23,7 @@ internal static class ProtoEdits
         node.Attribute.Add(attribute);
     }
 
-    public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
-
-    public static AttributeProto String(string name, string value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
-
-    public static AttributeProto Strings(string name, params string[] values)
-    {
-        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings };
-        a.Strings.AddRange(values.Select(ByteString.CopyFromUtf8));
-        return a;
-    }
 
     /// <summary>A float tensor of the given dims (values 0.1, 0.2, …) under an existing initializer's name.</summary>
     public static void Replace(this ModelProto model, TensorProto old, params long[] dims)
