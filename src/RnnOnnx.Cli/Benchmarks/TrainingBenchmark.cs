@@ -32,13 +32,13 @@ internal static class TrainingBenchmark
 
         // At least `warmup` steps and one second: tiered compilation keeps recompiling hot methods for a while.
         var clock = Stopwatch.StartNew();
-        for (int i = 0; i < warmup || clock.Elapsed < TimeSpan.FromSeconds(1); i++) step.Run(batch.Inputs, batch.Targets, null, rng, 0, i);
+        for (int i = 0; i < warmup || clock.Elapsed < TimeSpan.FromSeconds(1); i++) step.Run(batch, rng, 0, i);
         var times = new double[measured];
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         for (int i = 0; i < measured; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            step.Run(batch.Inputs, batch.Targets, null, rng, 0, i);
+            step.Run(batch, rng, 0, i);
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;

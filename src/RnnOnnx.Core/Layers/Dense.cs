@@ -48,6 +48,7 @@ public sealed class Dense : Layer
 
     private protected override LayerShape OnBuild(LayerShape input, Rng rng)
     {
+        Require(input.Image is null, $"Dense '{Name}' receives images {input}: add a Flatten layer before it.");
         _kernel = new Parameter("kernel", input.Width, Units);
         _bias = new Parameter("bias", Units);
         Initializers.GlorotUniform(_kernel.Value, input.Width, Units, rng);

@@ -1,3 +1,4 @@
+using RnnOnnx.Layers;
 using System.Text;
 using System.Text.Json;
 using RnnOnnx.Training;
@@ -5,31 +6,31 @@ using RnnOnnx.Training;
 namespace RnnOnnx.Serialization;
 
 /// <summary>
-/// A training checkpoint: the model (architecture and weights), the optimizer's slots, the best weights kept by
+/// A training checkpoint: the model's weights (its architecture is part of the fingerprint), the optimizer's slots, the best weights kept by
 /// early stopping, and the loop state (epoch, batch, sample order, RNG, history), written atomically.
 /// </summary>
 internal static class CheckpointFile
 {
-    private const string Magic = "RNNONNX-CHECKPOINT/1\n";
+    private const string Magic = "RNNONNX-CHECKPOINT/2\n";
 
     /// <summary>The best loss starts at +∞ (nothing seen yet); JSON has no infinity unless asked to spell it.</summary>
     private static readonly JsonSerializerOptions StateJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    public static void Save(string path, Sequential model, TrainingState state, IReadOnlyList<float[]> optimizerSlots, IReadOnlyList<float[]>? bestWeights)
+    public static void Save(string path, IReadOnlyList<Parameter> weights, TrainingState state, IReadOnlyList<float[]> optimizerSlots, IReadOnlyList<float[]>? bestWeights)
     {
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Encoding.ASCII.GetBytes(Magic));
             ModelSerializer.WriteString(writer, JsonSerializer.Serialize(state, StateJson));
-            ModelSerializer.Write(writer, model);
+            ModelSerializer.WriteArrays(writer, weights.Select(p => p.Value).ToList());
             ModelSerializer.WriteArrays(writer, optimizerSlots);
             ModelSerializer.WriteArrays(writer, bestWeights ?? []);
         });
     }
 
-    /// <summary>Loads a checkpoint into an already built model whose architecture must match.</summary>
-    public static TrainingState Load(string path, Sequential model, IReadOnlyList<float[]> optimizerSlots, IReadOnlyList<float[]> bestWeights, string fingerprint)
+    /// <summary>Loads a checkpoint into the weights of an already built model whose architecture must match.</summary>
+    public static TrainingState Load(string path, IReadOnlyList<Parameter> weights, IReadOnlyList<float[]> optimizerSlots, IReadOnlyList<float[]> bestWeights, string fingerprint)
     {
         string source = $"Checkpoint '{path}'";
         try
@@ -41,12 +42,12 @@ internal static class CheckpointFile
                         ?? throw new ModelFileException($"{source} has no training state.");
             if (state.Fingerprint != fingerprint)
                 throw new ModelFileException($"{source} was written by another training run (model, optimizer, loss or data differ): {Explain(state.Fingerprint, fingerprint)}.");
-            var saved = ModelSerializer.Read(reader, source);
-            var target = model.Parameters;
-            var weights = saved.Parameters;
-            for (int i = 0; i < target.Count; i++) weights[i].Value.CopyTo(target[i].Value, 0);
+            // Read into fresh arrays first: a truncated file must not leave the model half overwritten.
+            var saved = weights.Select(p => new float[p.Value.Length]).ToList();
+            ModelSerializer.ReadArraysInto(reader, saved, source, i => $"weight array {i} ({weights[i].Name})");
             ModelSerializer.ReadArraysInto(reader, optimizerSlots, source, i => $"optimizer state array {i}");
             ModelSerializer.ReadArraysInto(reader, state.HasBestWeights ? bestWeights : [], source, i => $"best-weights array {i}");
+            for (int i = 0; i < saved.Count; i++) saved[i].CopyTo(weights[i].Value, 0);
             return state;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException && e is not FileNotFoundException)

@@ -19,6 +19,10 @@ internal static class LayerConfig
                 "Gru" => new Gru(Int(config, "units"), config.GetProperty("returnSequences").GetBoolean()),
                 "SimpleRnn" => new SimpleRnn(Int(config, "units"), config.GetProperty("returnSequences").GetBoolean(),
                                              Enum.Parse<Activation>(config.GetProperty("activation").GetString()!)),
+                "Conv2D" => new Conv2D(Int(config, "filters"), Int(config, "kernelSize"), Enum.Parse<Activation>(config.GetProperty("activation").GetString()!),
+                                       Enum.Parse<Padding>(config.GetProperty("padding").GetString()!)),
+                "MaxPool2D" => new MaxPool2D(Int(config, "poolSize")),
+                "Flatten" => new Flatten(),
                 "Bidirectional" => new Bidirectional((RecurrentLayer)Create(config.GetProperty("layerType").GetString()!, config.GetProperty("layer"), where)),
                 _ => throw new ModelFileException($"{where}: unknown layer type '{type}'."),
             };

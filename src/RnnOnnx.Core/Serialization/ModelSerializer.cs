@@ -43,6 +43,14 @@ internal static class ModelSerializer
             json.WriteStartObject("input");
             json.WriteBoolean("isSequence", model.InputShape.IsSequence);
             json.WriteNumber("width", model.InputShape.Width);
+            if (model.InputShape.Image is { } image)
+            {
+                json.WriteStartArray("image");
+                json.WriteNumberValue(image.Height);
+                json.WriteNumberValue(image.Width);
+                json.WriteNumberValue(image.Channels);
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
             json.WriteStartArray("layers");
             foreach (var layer in model.Layers)
@@ -78,7 +86,10 @@ internal static class ModelSerializer
                 layer.Name = entry.GetProperty("name").GetString()!;
                 model.Add(layer);
             }
-            model.Build(new LayerShape(input.GetProperty("isSequence").GetBoolean(), input.GetProperty("width").GetInt32()));
+            var shape = new LayerShape(input.GetProperty("isSequence").GetBoolean(), input.GetProperty("width").GetInt32());
+            if (input.TryGetProperty("image", out var image))
+                shape = LayerShape.ForImage(new ImageShape(image[0].GetInt32(), image[1].GetInt32(), image[2].GetInt32()));
+            model.Build(shape);
             return model;
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

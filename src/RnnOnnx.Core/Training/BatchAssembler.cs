@@ -5,15 +5,16 @@ namespace RnnOnnx.Training;
 /// <summary>Copies the samples of one batch out of a dataset into time-major signals, reusing its buffers.</summary>
 internal sealed class BatchAssembler
 {
-    public readonly Signal Inputs = new(), Targets = new();
+    public readonly Signal Inputs = new(), Targets = new(), Conditions = new();
     private int[] _lengths = [];
 
     /// <summary>True lengths of the batch rows, or null when the dataset has none.</summary>
     public int[]? Lengths { get; private set; }
 
-    public void Gather(SequenceDataset data, ReadOnlySpan<int> indices, LayerShape input, LayerShape output, int targetWidth)
+    public void Gather(SequenceDataset data, ReadOnlySpan<int> indices, LayerShape input, LayerShape output, int targetWidth, LayerShape? condition = null)
     {
         int batch = indices.Length;
+        if (condition is { } c && data.Conditions is { } conditions) Copy(conditions, indices, false, c.Width, Conditions);
         Copy(data.Inputs, indices, input.IsSequence, input.Width, Inputs);
         Copy(data.Targets, indices, output.IsSequence, targetWidth, Targets);
         if (data.Lengths is null) { Lengths = null; return; }

@@ -6,13 +6,14 @@ using RnnOnnx.Serialization;
 namespace RnnOnnx.Training;
 
 /// <summary>
-/// One call of <see cref="Sequential.Fit(SequenceDataset, FitOptions?, SequenceDataset?)"/>: epochs of shuffled
+/// One call of <see cref="Sequential.Fit(SequenceDataset, FitOptions?, SequenceDataset?)"/> (or of an
+/// <see cref="EncoderDecoder"/>'s Fit): epochs of shuffled
 /// mini-batches (forward, loss, backward, optimizer step), validation, early stopping, checkpoints and resume.
 /// Everything random draws from one seeded generator in a fixed order, so runs are reproducible bit for bit.
 /// </summary>
 internal sealed class FitLoop
 {
-    private readonly Sequential _model;
+    private readonly ITrainable _model;
     private readonly SequenceDataset _data;
     private readonly FitOptions _options;
     private readonly SequenceDataset _train;
@@ -25,7 +26,7 @@ internal sealed class FitLoop
     private TrainingStep? _step;
     private float[][] _bestWeights = [];
 
-    public FitLoop(Sequential model, SequenceDataset data, FitOptions options, SequenceDataset? validation)
+    public FitLoop(ITrainable model, SequenceDataset data, FitOptions options, SequenceDataset? validation)
     {
         _model = model;
         _data = data;
@@ -47,13 +48,8 @@ internal sealed class FitLoop
 
     public History Run()
     {
-        _model.EnsureBuilt(_data.Inputs, _options.Seed);
-        _model.CheckTargets(_train);
-        if (_validation is not null)
-        {
-            _model.EnsureBuilt(_validation.Inputs, _options.Seed);
-            _model.CheckTargets(_validation);
-        }
+        _model.Prepare(_train, _options.Seed);
+        if (_validation is not null) _model.Prepare(_validation, _options.Seed);
         _parameters = _model.Parameters;
         _step = new TrainingStep(_model);
         var optimizer = _model.Optimizer!;
@@ -62,7 +58,7 @@ internal sealed class FitLoop
         _state = new TrainingState { Fingerprint = Fingerprint() };
         if (_options.ResumeFrom is { } resume)
         {
-            _state = CheckpointFile.Load(resume, _model, optimizer.StateArrays(_parameters).ToList(), _bestWeights, _state.Fingerprint);
+            _state = CheckpointFile.Load(resume, _parameters, optimizer.StateArrays(_parameters).ToList(), _bestWeights, _state.Fingerprint);
             _rng.SetState(_state.Rng);
             optimizer.Iterations = _state.Iterations;
         }
@@ -121,8 +117,8 @@ internal sealed class FitLoop
 
     private double TrainBatch(ReadOnlySpan<int> indices, int epoch, int batch)
     {
-        _batch.Gather(_train, indices, _model.InputShape, _model.OutputShape, _model.Loss!.TargetWidth(_model.OutputShape.Width));
-        return _step!.Run(_batch.Inputs, _batch.Targets, _batch.Lengths, _rng, epoch + 1, batch + 1);
+        _model.Gather(_batch, _train, indices);
+        return _step!.Run(_batch, _rng, epoch + 1, batch + 1);
     }
 
     /// <summary>Mean loss in inference mode, weighted by samples per batch.</summary>
@@ -130,15 +126,14 @@ internal sealed class FitLoop
     {
         var context = new PassContext { Training = false };
         var order = Enumerable.Range(0, data.Count).ToArray();
-        int width = _model.Loss!.TargetWidth(_model.OutputShape.Width);
         double sum = 0;
         for (int start = 0; start < data.Count; start += _options.BatchSize)
         {
             int count = Math.Min(_options.BatchSize, data.Count - start);
-            _batch.Gather(data, order.AsSpan(start, count), _model.InputShape, _model.OutputShape, width);
+            _model.Gather(_batch, data, order.AsSpan(start, count));
             context.Lengths = _batch.Lengths;
-            var output = _model.ForwardPass(_batch.Inputs, context);
-            sum += _model.Loss.Compute(output, _batch.Targets, context, _lossGradient) * count;
+            var output = _model.Forward(_batch, context);
+            sum += _model.Loss!.Compute(output, _batch.Targets, context, _lossGradient) * count;
         }
         return sum / data.Count;
     }
@@ -165,7 +160,7 @@ internal sealed class FitLoop
         if (_options.CheckpointPath is not { } path) return;
         _state.Rng = _rng.GetState();
         _state.Iterations = _model.Optimizer!.Iterations;
-        CheckpointFile.Save(path, _model, _state, _model.Optimizer.StateArrays(_parameters).ToList(), _state.HasBestWeights ? _bestWeights : null);
+        CheckpointFile.Save(path, _parameters, _state, _model.Optimizer.StateArrays(_parameters).ToList(), _state.HasBestWeights ? _bestWeights : null);
     }
 
     private string Fingerprint()
@@ -173,9 +168,10 @@ internal sealed class FitLoop
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         Add(hash, _data.Inputs);
         Add(hash, _data.Targets);
+        if (_data.Conditions is { } conditions) Add(hash, conditions);
         if (_data.Lengths is { } lengths) hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(lengths.AsSpan()));
         string options = FormattableString.Invariant($"{_options.BatchSize},{_options.ValidationSplit:R},{_options.Shuffle},{_options.Seed},{_validation?.Count}");
-        return string.Join('|', ModelSerializer.DescribeArchitecture(_model), _model.Optimizer!.Describe(), _model.Loss!.TypeName,
+        return string.Join('|', _model.DescribeArchitecture(), _model.Optimizer!.Describe(), _model.Loss!.TypeName,
                            Convert.ToHexString(hash.GetHashAndReset()), options);
     }
 

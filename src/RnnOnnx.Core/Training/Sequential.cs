@@ -18,7 +18,7 @@ namespace RnnOnnx.Training;
 /// Tensor forecast = model.Predict(x);
 /// </code>
 /// </summary>
-public sealed class Sequential
+public sealed class Sequential : ITrainable
 {
     private readonly List<Layer> _layers = [];
     private LayerShape? _inputShape;
@@ -141,8 +141,7 @@ public sealed class Sequential
     {
         ArgumentNullException.ThrowIfNull(data);
         if (Loss is null) throw new ModelConfigurationException("Call Compile(optimizer, loss) before Evaluate.");
-        EnsureBuilt(data.Inputs, 0);
-        CheckTargets(data);
+        ((ITrainable)this).Prepare(data, 0);
         return new FitLoop(this, data, new FitOptions { BatchSize = batchSize }, null).Evaluate(data);
     }
 
@@ -278,6 +277,21 @@ public sealed class Sequential
         }
     }
 
+    void ITrainable.Prepare(SequenceDataset data, ulong seed)
+    {
+        EnsureBuilt(data.Inputs, seed);
+        CheckTargets(data);
+    }
+
+    void ITrainable.Gather(BatchAssembler batch, SequenceDataset data, ReadOnlySpan<int> indices) =>
+        batch.Gather(data, indices, InputShape, OutputShape, Loss!.TargetWidth(OutputShape.Width));
+
+    Signal ITrainable.Forward(BatchAssembler batch, PassContext context) => ForwardPass(batch.Inputs, context);
+
+    void ITrainable.Backward(Signal outputGradient, PassContext context) => BackwardPass(outputGradient, context);
+
+    string ITrainable.DescribeArchitecture() => ModelSerializer.DescribeArchitecture(this);
+
     internal Signal ForwardPass(Signal input, PassContext context)
     {
         var signal = input;
@@ -306,11 +320,12 @@ public sealed class Sequential
         bool recurrentFirst = _layers.Count > 0 && _layers[0] is RecurrentLayer or Bidirectional;
         return inputs.Rank switch
         {
+            4 => LayerShape.ForImage(new ImageShape(inputs.Dim(1), inputs.Dim(2), inputs.Dim(3))),
             3 => new LayerShape(true, inputs.Dim(2)),
             2 when embeddingFirst => new LayerShape(true, 1),
             2 when recurrentFirst => throw new ShapeException($"The first layer is recurrent, so inputs must be [samples, time, features], got {inputs} (add a features axis of 1 for a univariate series)."),
             2 => new LayerShape(false, inputs.Dim(1)),
-            _ => throw new ShapeException($"Inputs must be [samples, time, features] (or [samples, time] of token ids, or [samples, features]), got {inputs} of rank {inputs.Rank}."),
+            _ => throw new ShapeException($"Inputs must be [samples, time, features] (or [samples, time] of token ids, [samples, features], or [samples, height, width, channels] images), got {inputs} of rank {inputs.Rank}."),
         };
     }
 

@@ -15,36 +15,42 @@ internal static class GradientChecker
     /// <summary>Max over elements of |analytic − numeric|, relative to the largest numeric magnitude of the tensor.</summary>
     public static double Tolerance => 1e-2;
 
-    public static double Loss(Sequential model, SequenceDataset data)
+    public static double Loss(ITrainable model, SequenceDataset data)
     {
         var (output, targets, context) = Forward(model, data);
         return model.Loss!.Compute(output, targets, context, new Signal());
     }
 
-    private static (Signal Output, Signal Targets, PassContext Context) Forward(Sequential model, SequenceDataset data)
+    private static (Signal Output, Signal Targets, PassContext Context) Forward(ITrainable model, SequenceDataset data)
     {
         var batch = new BatchAssembler();
-        batch.Gather(data, Enumerable.Range(0, data.Count).ToArray(), model.InputShape, model.OutputShape, model.Loss!.TargetWidth(model.OutputShape.Width));
+        model.Gather(batch, data, Enumerable.Range(0, data.Count).ToArray());
         var context = new PassContext { Training = true, Lengths = batch.Lengths, Rng = new Rng(99) };
-        return (model.ForwardPass(batch.Inputs, context), batch.Targets, context);
+        return (model.Forward(batch, context), batch.Targets, context);
     }
 
     /// <summary>Runs forward + backward once, leaving analytic gradients in the parameters.</summary>
-    public static void Backpropagate(Sequential model, SequenceDataset data)
+    public static void Backpropagate(ITrainable model, SequenceDataset data)
     {
         foreach (var p in model.Parameters) Array.Clear(p.Gradient);
         var (output, targets, context) = Forward(model, data);
         var gradient = new Signal();
         model.Loss!.Compute(output, targets, context, gradient);
-        model.BackwardPass(gradient, context);
+        model.Backward(gradient, context);
     }
 
     /// <summary>Relative error per parameter tensor, checking every element (models here are small).</summary>
-    public static List<(string Name, double Error)> CheckParameters(Sequential model, SequenceDataset data)
+    public static List<(string Name, double Error)> CheckParameters(ITrainable model, SequenceDataset data)
     {
         Backpropagate(model, data);
         var results = new List<(string, double)>();
-        foreach (var layer in model.Layers)
+        var layers = model switch
+        {
+            Sequential s => s.Layers,
+            EncoderDecoder ed => [.. ed.Encoder.Layers, .. ed.Decoder.Layers],
+            _ => throw new ArgumentException("unknown model type", nameof(model)),
+        };
+        foreach (var layer in layers)
             foreach (var p in layer.Parameters)
             {
                 var analytic = (float[])p.Gradient.Clone();
@@ -75,7 +81,7 @@ internal static class GradientChecker
         return worst / scale;
     }
 
-    public static void AssertAllClose(Sequential model, SequenceDataset data)
+    public static void AssertAllClose(ITrainable model, SequenceDataset data)
     {
         var results = CheckParameters(model, data);
         Assert.NotEmpty(results);

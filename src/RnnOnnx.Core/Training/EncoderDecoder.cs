@@ -1,0 +1,174 @@
+using RnnOnnx.Layers;
+using RnnOnnx.Losses;
+using RnnOnnx.Optimizers;
+
+namespace RnnOnnx.Training;
+
+/// <summary>
+/// A sequence model conditioned on something else through its initial state, as in Show and Tell (Vinyals et al.,
+/// 2015): the encoder maps each sample's condition (e.g. an image) to a vector that is cut into the decoder's
+/// initial recurrent states, and the decoder is trained on the sequence with teacher forcing.
+/// <code>
+/// var encoder = new Sequential(new Conv2D(16, 3, Activation.Relu, Padding.Same), new MaxPool2D(2), new Flatten(),
+///                              new Dense(2 * 128, Activation.Tanh));          // h₀ and c₀ of the LSTM below
+/// var decoder = new Sequential(new Embedding(vocabulary, 32), new Lstm(128, returnSequences: true),
+///                              new Dense(vocabulary, Activation.Softmax));
+/// var model = new EncoderDecoder(encoder, decoder);
+/// model.Compile(new Adam(), new SoftmaxCrossEntropy());
+/// model.Fit(new SequenceDataset(previousTokens, nextTokens, lengths, conditions: images));
+/// </code>
+/// The encoder's output width must equal the decoder's state widths summed over its recurrent layers in order
+/// (h then c for an LSTM). Gradients flow from the decoder's initial states back into the encoder, so both train jointly.
+/// </summary>
+public sealed class EncoderDecoder : ITrainable
+{
+    private readonly Signal _encoderGradient = new();
+    private float[] _state = [];
+
+    /// <summary>Joins an encoder and a decoder (both unbuilt or already built).</summary>
+    public EncoderDecoder(Sequential encoder, Sequential decoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(decoder);
+        if (ReferenceEquals(encoder, decoder)) throw new ModelConfigurationException("The encoder and the decoder must be different models.");
+        Encoder = encoder;
+        Decoder = decoder;
+    }
+
+    /// <summary>Maps a condition to the decoder's initial states.</summary>
+    public Sequential Encoder { get; }
+
+    /// <summary>The sequence model.</summary>
+    public Sequential Decoder { get; }
+
+    /// <summary>The optimizer given to <see cref="Compile"/>.</summary>
+    public Optimizer? Optimizer { get; private set; }
+
+    /// <summary>The loss given to <see cref="Compile"/>.</summary>
+    public Loss? Loss => Decoder.Loss;
+
+    /// <summary>Whether both halves have weights.</summary>
+    public bool IsBuilt => Encoder.IsBuilt && Decoder.IsBuilt;
+
+    /// <summary>The encoder's weights, then the decoder's.</summary>
+    public IReadOnlyList<Parameter> Parameters => [.. Encoder.Parameters, .. Decoder.Parameters];
+
+    /// <summary>Width of the state vector the encoder must produce: Σ over the decoder's recurrent layers of states × units.</summary>
+    public int StateWidth => Decoder.RecurrentLayers.Sum(c => c.StateCount * c.Units);
+
+    /// <summary>Sets how the model trains (the loss applies to the decoder's output).</summary>
+    public void Compile(Optimizer optimizer, Loss loss)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Decoder.Compile(optimizer, loss);
+        Optimizer = optimizer;
+    }
+
+    /// <summary>Trains both halves jointly; the dataset's <see cref="SequenceDataset.Conditions"/> feed the encoder.</summary>
+    /// <exception cref="TrainingDivergedException">A batch's loss was NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException">The options' token was cancelled (after writing a checkpoint if configured).</exception>
+    public History Fit(SequenceDataset data, FitOptions? options = null, SequenceDataset? validation = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (Optimizer is null || Loss is null) throw new ModelConfigurationException("Call Compile(optimizer, loss) before Fit.");
+        try { return new FitLoop(this, data, options ?? new FitOptions(), validation).Run(); }
+        finally { ClearDecoderStates(); }
+    }
+
+    /// <summary>Mean loss on a dataset, in inference mode.</summary>
+    public double Evaluate(SequenceDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (Loss is null) throw new ModelConfigurationException("Call Compile(optimizer, loss) before Evaluate.");
+        ((ITrainable)this).Prepare(data, 0);
+        try { return new FitLoop(this, data, new FitOptions { BatchSize = batchSize }, null).Evaluate(data); }
+        finally { ClearDecoderStates(); }
+    }
+
+    /// <summary>The decoder's initial states for each condition: one [samples, units] tensor per recurrent layer and state.</summary>
+    public IReadOnlyList<Tensor> EncodeStates(Tensor conditions)
+    {
+        ArgumentNullException.ThrowIfNull(conditions);
+        var encoded = Encoder.Predict(conditions);
+        CheckStateWidth();
+        int n = conditions.Dim(0), offset = 0, width = encoded.Dim(1);
+        var states = new List<Tensor>();
+        foreach (var cell in Decoder.RecurrentLayers)
+            for (int s = 0; s < cell.StateCount; s++, offset += cell.Units)
+            {
+                var state = Tensor.Zeros(n, cell.Units);
+                for (int i = 0; i < n; i++) encoded.Data.AsSpan(i * width + offset, cell.Units).CopyTo(state.Data.AsSpan(i * cell.Units, cell.Units));
+                states.Add(state);
+            }
+        return states;
+    }
+
+    /// <summary>The decoder's outputs (probabilities for a softmax output) for sequences started from their conditions' states.</summary>
+    public Tensor Predict(Tensor conditions, Tensor inputs, int[]? lengths = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var states = EncodeStates(conditions);
+        return Decoder.Predict(inputs, states, out _, lengths);
+    }
+
+    void ITrainable.Prepare(SequenceDataset data, ulong seed)
+    {
+        var conditions = data.Conditions
+            ?? throw new DataException("An EncoderDecoder trains on datasets with conditions (the encoder's input per sample); this dataset has none.");
+        Encoder.EnsureBuilt(conditions, seed);
+        Decoder.EnsureBuilt(data.Inputs, seed + 1);
+        CheckStateWidth();
+        Decoder.CheckTargets(data);
+    }
+
+    private void CheckStateWidth()
+    {
+        if (Decoder.RecurrentLayers.Count == 0) throw new ModelConfigurationException("The decoder has no recurrent layer whose initial state the encoder could set.");
+        if (Encoder.OutputShape.IsSequence || Encoder.OutputShape.Width != StateWidth)
+            throw new ShapeException(
+                $"The encoder outputs {Encoder.OutputShape} per sample, but the decoder's initial states need [{StateWidth}] " +
+                $"({string.Join(" + ", Decoder.RecurrentLayers.Select(c => $"{c.StateCount}×{c.Units} for '{c.Name}'"))}).");
+    }
+
+    void ITrainable.Gather(BatchAssembler batch, SequenceDataset data, ReadOnlySpan<int> indices) =>
+        batch.Gather(data, indices, Decoder.InputShape, Decoder.OutputShape, Loss!.TargetWidth(Decoder.OutputShape.Width), Encoder.InputShape);
+
+    Signal ITrainable.Forward(BatchAssembler batch, PassContext context)
+    {
+        var encoded = Encoder.ForwardPass(batch.Conditions, context);
+        int rows = encoded.Batch, width = encoded.Width, offset = 0;
+        foreach (var cell in Decoder.RecurrentLayers)
+            for (int s = 0; s < cell.StateCount; s++, offset += cell.Units)
+            {
+                if (_state.Length < rows * cell.Units) _state = new float[rows * cell.Units];
+                for (int b = 0; b < rows; b++) encoded.Data.AsSpan(b * width + offset, cell.Units).CopyTo(_state.AsSpan(b * cell.Units, cell.Units));
+                cell.SetInitialState(s, _state.AsSpan(0, rows * cell.Units), rows);
+            }
+        return Decoder.ForwardPass(batch.Inputs, context);
+    }
+
+    void ITrainable.Backward(Signal outputGradient, PassContext context)
+    {
+        Decoder.BackwardPass(outputGradient, context);
+        // ∂L/∂(encoder output) is the decoder's ∂L/∂(initial states), laid side by side as in Forward.
+        int rows = Decoder.RecurrentLayers[0].InitialStateGradient(0).Length / Decoder.RecurrentLayers[0].Units;
+        var gradient = _encoderGradient.Resize(0, rows, StateWidth);
+        int offset = 0;
+        foreach (var cell in Decoder.RecurrentLayers)
+            for (int s = 0; s < cell.StateCount; s++, offset += cell.Units)
+            {
+                var g = cell.InitialStateGradient(s);
+                for (int b = 0; b < rows; b++) g.Slice(b * cell.Units, cell.Units).CopyTo(gradient.Data.AsSpan(b * StateWidth + offset, cell.Units));
+            }
+        Encoder.BackwardPass(gradient, context);
+    }
+
+    string ITrainable.DescribeArchitecture() =>
+        $"{Serialization.ModelSerializer.DescribeArchitecture(Encoder)}→{Serialization.ModelSerializer.DescribeArchitecture(Decoder)}";
+
+    private void ClearDecoderStates()
+    {
+        if (!Decoder.IsBuilt) return;
+        foreach (var cell in Decoder.RecurrentLayers) cell.ClearInitialState();
+    }
+}
