@@ -193,5 +193,13 @@ public sealed class Conv2D : Layer
         writer.WriteNumber("kernelSize", KernelSize);
         writer.WriteString("activation", Activation.ToString());
         writer.WriteString("padding", Padding.ToString());
+        if (DeclaredInput is { } image)
+        {
+            writer.WriteStartArray("inputShape");
+            writer.WriteNumberValue(image.Height);
+            writer.WriteNumberValue(image.Width);
+            writer.WriteNumberValue(image.Channels);
+            writer.WriteEndArray();
+        }
     }
 }

@@ -20,9 +20,11 @@ internal static class LayerConfig
                 "SimpleRnn" => new SimpleRnn(Int(config, "units"), config.GetProperty("returnSequences").GetBoolean(),
                                              Enum.Parse<Activation>(config.GetProperty("activation").GetString()!)),
                 "Conv2D" => new Conv2D(Int(config, "filters"), Int(config, "kernelSize"), Enum.Parse<Activation>(config.GetProperty("activation").GetString()!),
-                                       Enum.Parse<Padding>(config.GetProperty("padding").GetString()!)),
+                                       Enum.Parse<Padding>(config.GetProperty("padding").GetString()!),
+                                       config.TryGetProperty("inputShape", out var image) ? new ImageShape(image[0].GetInt32(), image[1].GetInt32(), image[2].GetInt32()) : null),
                 "MaxPool2D" => new MaxPool2D(Int(config, "poolSize")),
                 "Flatten" => new Flatten(),
+                "Rescaling" => new Rescaling(config.GetProperty("scale").GetSingle(), config.GetProperty("offset").GetSingle()),
                 "Bidirectional" => new Bidirectional((RecurrentLayer)Create(config.GetProperty("layerType").GetString()!, config.GetProperty("layer"), where)),
                 _ => throw new ModelFileException($"{where}: unknown layer type '{type}'."),
             };

@@ -38,6 +38,12 @@ public sealed class OnnxExportOptions
     /// <summary>JSON stored as <c>rnnonnx.config</c> (scaler, window, vocabulary, …) so one file is self-contained.</summary>
     public string Config { get; init; } = "{}";
 
+    /// <summary>
+    /// Set by the encoder export of an <see cref="Training.EncoderDecoder"/>: the model's output is split into these
+    /// graph outputs (name, width) instead of one <c>output</c>.
+    /// </summary>
+    internal IReadOnlyList<(string Name, int Width)>? EncoderStates { get; init; }
+
     /// <summary>Further metadata entries.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 }

@@ -41,6 +41,33 @@ public static class OnnxExporter
         AtomicFile.WriteAllBytes(path, bytes);
     }
 
+    /// <summary>
+    /// An <see cref="EncoderDecoder"/> as two ONNX models that run one after the other: the encoder (condition in as
+    /// <c>input</c>; images channels-first [batch, channels, height, width]) whose outputs are the decoder's initial
+    /// states, named as the decoder step model's state inputs (<c>h_in_k</c>, <c>c_in_k</c>); and the decoder's step model
+    /// (tokens and states in → outputs and <c>h_out_k</c>/<c>c_out_k</c>). Both carry the options' task, config and metadata.
+    /// </summary>
+    public static (byte[] Encoder, byte[] Decoder) Export(EncoderDecoder model, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= new OnnxExportOptions();
+        if (!model.IsBuilt) throw new ModelConfigurationException("Cannot export a model that is not built: fit it first.");
+        var states = new List<(string, int)>();
+        int k = 0;
+        foreach (var cell in model.Decoder.RecurrentLayers)
+        {
+            states.Add(($"h_in_{k}", cell.Units));
+            if (cell.StateCount == 2) states.Add(($"c_in_{k}", cell.Units));
+            k++;
+        }
+        var encoderOptions = new OnnxExportOptions
+        {
+            Opset = options.Opset, Task = options.Task, Config = options.Config, Metadata = options.Metadata, EncoderStates = states,
+        };
+        var decoderOptions = new OnnxExportOptions { Opset = options.Opset, Task = options.Task, Config = options.Config, Metadata = options.Metadata, Kind = OnnxGraphKind.Step };
+        return (Export(model.Encoder, encoderOptions), Export(model.Decoder, decoderOptions));
+    }
+
     internal static ModelProto Build(Sequential model, OnnxExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -62,7 +89,7 @@ public static class OnnxExporter
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
         AddMetadata(proto, "rnnonnx.task", options.Task);
         AddMetadata(proto, "rnnonnx.version", Version);
-        AddMetadata(proto, "rnnonnx.graph", step ? "step" : "full");
+        AddMetadata(proto, "rnnonnx.graph", options.EncoderStates is not null ? "encoder" : step ? "step" : "full");
         AddMetadata(proto, "rnnonnx.config", options.Config);
         AddMetadata(proto, "rnnonnx.architecture", ModelSerializer.DescribeArchitecture(model));
         foreach (var (key, value) in options.Metadata) AddMetadata(proto, key, value);
@@ -81,7 +108,7 @@ public static class OnnxExporter
     /// <summary>Walks the layers, tracking the current value and whether it is [batch, time, ·], [time, batch, ·] or [batch, ·].</summary>
     private sealed class GraphWriter(GraphBuilder builder, OnnxExportOptions options)
     {
-        private enum Layout { BatchMajor, TimeMajor, Vector }
+        private enum Layout { BatchMajor, TimeMajor, Vector, ChannelsFirstImage }
 
         private static readonly string[] RecurrentOutputs = ["Y", "Y_h", "Y_c"];
 
@@ -94,10 +121,14 @@ public static class OnnxExporter
         public void Run(Sequential model)
         {
             var input = model.InputShape;
+            var image = input.Image ?? (model.Layers[0] as Conv2D)?.DeclaredInput;
+            // Images enter channels-first ([batch, channels, height, width]): what ONNX's Conv takes and what
+            // ML.NET's ExtractPixels produces; the trainer's channels-last order returns at Flatten.
             if (model.Layers[0] is Embedding) Builder.Input(InputName, DataType.Int64, "batch", "time");
+            else if (image is { } i) Builder.Input(InputName, DataType.Float, "batch", i.Channels, i.Height, i.Width);
             else if (input.IsSequence) Builder.Input(InputName, DataType.Float, "batch", "time", input.Width);
             else Builder.Input(InputName, DataType.Float, "batch", input.Width);
-            _layout = input.IsSequence ? Layout.BatchMajor : Layout.Vector;
+            _layout = image is not null ? Layout.ChannelsFirstImage : input.IsSequence ? Layout.BatchMajor : Layout.Vector;
             if (options.SequenceLengths)
             {
                 if (!input.IsSequence) throw new ModelConfigurationException("SequenceLengths needs a model whose input is a sequence.");
@@ -105,6 +136,15 @@ public static class OnnxExporter
                 _lengths = SequenceLengthsName;
             }
             foreach (var layer in model.Layers) Write(layer);
+            if (_layout == Layout.ChannelsFirstImage) throw new ModelConfigurationException("A model whose output is an image has no ONNX export: end it with Flatten (and Dense).");
+            if (options.EncoderStates is { } states)
+            {
+                // The encoder's output cut into the decoder's initial states, named as the step model's state inputs.
+                var widths = states.Select(s => (long)s.Width).ToArray();
+                Builder.NodeWithOutputs("Split", "states", [_value, Builder.Int64s("split", widths)], states.Select(s => s.Name), GraphBuilder.Int("axis", 1));
+                foreach (var (name, width) in states) Builder.Output(name, DataType.Float, "batch", width);
+                return;
+            }
             if (_layout == Layout.TimeMajor) _value = Builder.Node("Transpose", "output", [_value], 1, GraphBuilder.Ints("perm", 1, 0, 2));
             Builder.NodeWithOutputs("Identity", "output", [_value], [OutputName]);
             var output = model.OutputShape;
@@ -121,6 +161,20 @@ public static class OnnxExporter
                     _value = Builder.Node("Gather", e.Name, [Builder.Floats(e.Name + "/embeddings", e.Table.Value, e.InputDim, e.OutputDim), _value], 1, GraphBuilder.Int("axis", 0));
                     break;
                 case Dense d: WriteDense(d); break;
+                case Rescaling s:
+                    _value = Builder.Node("Mul", s.Name, [_value, Builder.Floats(s.Name + "/scale", [s.Scale])]);
+                    if (s.Offset != 0f) _value = Builder.Node("Add", s.Name, [_value, Builder.Floats(s.Name + "/offset", [s.Offset])]);
+                    break;
+                case Conv2D c: WriteConv(c); break;
+                case MaxPool2D p:
+                    _value = Builder.Node("MaxPool", p.Name, [_value], 1, GraphBuilder.Ints("kernel_shape", p.PoolSize, p.PoolSize), GraphBuilder.Ints("strides", p.PoolSize, p.PoolSize));
+                    break;
+                case Flatten f:
+                    // Back to channels-last before flattening, so the values line up with the next Dense's weight rows.
+                    if (_layout == Layout.ChannelsFirstImage) _value = Builder.Node("Transpose", f.Name, [_value], 1, GraphBuilder.Ints("perm", 0, 2, 3, 1));
+                    if (_layout != Layout.Vector) _value = Builder.Node("Flatten", f.Name, [_value], 1, GraphBuilder.Int("axis", 1));
+                    _layout = Layout.Vector;
+                    break;
                 case RecurrentLayer r: WriteRecurrent(r.Name, [r], r.ReturnSequences); break;
                 case Bidirectional b: WriteRecurrent(b.Name, [b.ForwardLayer, b.BackwardLayer], b.ForwardLayer.ReturnSequences); break;
                 default: throw new ModelConfigurationException($"Layer {layer.GetType().Name} '{layer.Name}' has no ONNX export.");
@@ -132,15 +186,33 @@ public static class OnnxExporter
             int inputs = d.Kernel.Shape[0];
             var y = Builder.Node("MatMul", d.Name, [_value, Builder.Floats(d.Name + "/kernel", d.Kernel.Value, inputs, d.Units)]);
             y = Builder.Node("Add", d.Name, [y, Builder.Floats(d.Name + "/bias", d.Bias.Value, d.Units)]);
-            _value = d.Activation switch
-            {
-                Activation.Linear => y,
-                Activation.Relu => Builder.Node("Relu", d.Name, [y]),
-                Activation.Tanh => Builder.Node("Tanh", d.Name, [y]),
-                Activation.Sigmoid => Builder.Node("Sigmoid", d.Name, [y]),
-                Activation.Softmax => Builder.Node("Softmax", d.Name, [y], 1, GraphBuilder.Int("axis", -1)),
-                _ => throw new ModelConfigurationException($"Activation {d.Activation} of '{d.Name}' has no ONNX export."),
-            };
+            _value = Activate(d.Name, y, d.Activation);
+        }
+
+        private string Activate(string name, string y, Activation activation) => activation switch
+        {
+            Activation.Linear => y,
+            Activation.Relu => Builder.Node("Relu", name, [y]),
+            Activation.Tanh => Builder.Node("Tanh", name, [y]),
+            Activation.Sigmoid => Builder.Node("Sigmoid", name, [y]),
+            Activation.Softmax => Builder.Node("Softmax", name, [y], 1, GraphBuilder.Int("axis", -1)),
+            _ => throw new ModelConfigurationException($"Activation {activation} of '{name}' has no ONNX export."),
+        };
+
+        /// <summary>ONNX Conv wants W as [filters, channels, ky, kx]; the trainer keeps [(ky, kx, c), filters].</summary>
+        private void WriteConv(Conv2D c)
+        {
+            int k = c.KernelSize, f = c.Filters, channels = c.Kernel.Shape[0] / (k * k);
+            var w = new float[c.Kernel.Value.Length];
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++)
+                    for (int ch = 0; ch < channels; ch++)
+                        for (int o = 0; o < f; o++)
+                            w[((o * channels + ch) * k + ky) * k + kx] = c.Kernel.Value[((ky * k + kx) * channels + ch) * f + o];
+            int pad = c.Padding == Padding.Same ? (k - 1) / 2 : 0;
+            var y = Builder.Node("Conv", c.Name, [_value, Builder.Floats(c.Name + "/W", w, f, channels, k, k), Builder.Floats(c.Name + "/B", c.Bias.Value, f)], 1,
+                GraphBuilder.Ints("kernel_shape", k, k), GraphBuilder.Ints("pads", pad, pad, pad, pad), GraphBuilder.Ints("strides", 1, 1));
+            _value = Activate(c.Name, y, c.Activation);
         }
 
         /// <summary>One ONNX recurrent node for a layer (one direction) or a Bidirectional pair (two directions).</summary>
