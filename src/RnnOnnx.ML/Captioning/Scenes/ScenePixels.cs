@@ -1,0 +1,53 @@
+using SkiaSharp;
+
+namespace RnnOnnx.ML.Captioning;
+
+/// <summary>
+/// Scene images as model input, in exactly the layout ML.NET's image pipeline produces from a scene's PNG:
+/// <c>LoadImages → ResizeImages(64, 64) → ExtractPixels()</c> with ExtractPixels' defaults
+/// (<c>interleavePixelColors: false</c>, <c>colorsToExtract: Rgb</c>, <c>scaleImage: 1</c>, <c>offsetImage: 0</c>,
+/// <c>outputAsFloatArray: true</c>). That is planar channel-height-width: all 64×64 red values row by row, then
+/// green, then blue, each the raw byte value 0..255 as a float (ExtractPixels computes (value − offset) × scale).
+/// </summary>
+public static class ScenePixels
+{
+    /// <summary>Floats per scene: 3 channels × 64 × 64.</summary>
+    public const int Length = 3 * SceneSpec.ImageSize * SceneSpec.ImageSize;
+
+    /// <summary>Planar R, G, B floats 0..255 of an opaque 64×64 bitmap; throws <see cref="ShapeException"/> for another size.</summary>
+    public static float[] FromBitmap(SKBitmap bitmap)
+    {
+        ArgumentNullException.ThrowIfNull(bitmap);
+        if (bitmap.Width != SceneSpec.ImageSize || bitmap.Height != SceneSpec.ImageSize)
+        {
+            throw new ShapeException(
+                $"Scene bitmap is {bitmap.Width}×{bitmap.Height} pixels, expected {SceneSpec.ImageSize}×{SceneSpec.ImageSize}.");
+        }
+        using var converted = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888);
+        ReadOnlySpan<byte> rgba = (converted ?? bitmap).GetPixelSpan();
+        int rowBytes = (converted ?? bitmap).RowBytes;
+        const int Plane = SceneSpec.ImageSize * SceneSpec.ImageSize;
+        var pixels = new float[Length];
+        for (int y = 0; y < SceneSpec.ImageSize; y++)
+        {
+            for (int x = 0; x < SceneSpec.ImageSize; x++)
+            {
+                int source = y * rowBytes + x * 4, target = y * SceneSpec.ImageSize + x;
+                pixels[target] = rgba[source];
+                pixels[Plane + target] = rgba[source + 1];
+                pixels[2 * Plane + target] = rgba[source + 2];
+            }
+        }
+        return pixels;
+    }
+
+    /// <summary>The bitmap as PNG file bytes (lossless, so decoding gives back the same pixels).</summary>
+    public static byte[] EncodePng(SKBitmap bitmap)
+    {
+        ArgumentNullException.ThrowIfNull(bitmap);
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100)
+            ?? throw new InvalidOperationException("SkiaSharp could not encode the scene as PNG.");
+        return data.ToArray();
+    }
+}
