@@ -6,8 +6,8 @@ using SkiaSharp;
 namespace RnnOnnx.ML.Tests.Captioning;
 
 /// <summary>
-/// The lead trains on <see cref="ShapeScene.ToPixels"/> and runs inference through ML.NET's image pipeline on PNG
-/// files, so both must give the same floats.
+/// A captioner is trained on <see cref="ShapeScene.ToPixels"/> and run through ML.NET's image pipeline on PNG files,
+/// so both must give the same floats; these tests also pin down what ResizeImages does to other images.
 /// </summary>
 public sealed class ScenePixelsPipelineTests : IDisposable
 {
