@@ -6,8 +6,8 @@ using SkiaSharp;
 namespace RnnOnnx.ML.Tests.Captioning;
 
 /// <summary>
-/// The lead trains on <see cref="ShapeScene.ToPixels"/> and runs inference through ML.NET's image pipeline on PNG
-/// files, so both must give the same floats.
+/// A captioner is trained on <see cref="ShapeScene.ToPixels"/> and run through ML.NET's image pipeline on PNG files,
+/// so both must give the same floats; these tests also pin down what ResizeImages does to other images.
 /// </summary>
 public sealed class ScenePixelsPipelineTests : IDisposable
 {
@@ -68,6 +68,14 @@ public sealed class ScenePixelsPipelineTests : IDisposable
         Assert.Equal(140f, pixels[Index(0, 7, 5)]);
         Assert.Equal(140f, pixels[Index(0, 18, 16)]);
         Assert.Equal(236f, pixels[Index(0, 19, 16)]);
+
+        // Another channel order is read by colour, not by byte position; another size is refused.
+        using var rendered = scene.Render();
+        using var bgra = rendered.Copy(SKColorType.Bgra8888);
+        Assert.Equal(pixels, ScenePixels.FromBitmap(bgra));
+        using var small = new SKBitmap(32, 48);
+        var e = Assert.Throws<ShapeException>(() => ScenePixels.FromBitmap(small));
+        Assert.Contains("32×48 pixels, expected 64×64", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,19 +23,21 @@ public static class ScenePixels
             throw new ShapeException(
                 $"Scene bitmap is {bitmap.Width}×{bitmap.Height} pixels, expected {SceneSpec.ImageSize}×{SceneSpec.ImageSize}.");
         }
-        using var converted = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888);
-        ReadOnlySpan<byte> rgba = (converted ?? bitmap).GetPixelSpan();
-        int rowBytes = (converted ?? bitmap).RowBytes;
+        using var converted = bitmap.ColorType == SKColorType.Rgba8888 ? null
+            : bitmap.Copy(SKColorType.Rgba8888) ?? throw new ShapeException($"Scene bitmap of colour type {bitmap.ColorType} cannot be read as RGBA.");
+        var source = converted ?? bitmap;
+        ReadOnlySpan<byte> rgba = source.GetPixelSpan();
+        int rowBytes = source.RowBytes;
         const int Plane = SceneSpec.ImageSize * SceneSpec.ImageSize;
         var pixels = new float[Length];
         for (int y = 0; y < SceneSpec.ImageSize; y++)
         {
             for (int x = 0; x < SceneSpec.ImageSize; x++)
             {
-                int source = y * rowBytes + x * 4, target = y * SceneSpec.ImageSize + x;
-                pixels[target] = rgba[source];
-                pixels[Plane + target] = rgba[source + 1];
-                pixels[2 * Plane + target] = rgba[source + 2];
+                int from = y * rowBytes + x * 4, to = y * SceneSpec.ImageSize + x;
+                pixels[to] = rgba[from];
+                pixels[Plane + to] = rgba[from + 1];
+                pixels[2 * Plane + to] = rgba[from + 2];
             }
         }
         return pixels;

@@ -25,10 +25,17 @@ public static class SceneSpec
     public const int MinCentreDistance = 20;
 
     /// <summary>Smallest bounding-box side of a size class, in pixels.</summary>
-    public static int MinSide(SceneSize size) => size == SceneSize.Small ? 12 : 24;
+    public static int MinSide(SceneSize size) => SideRange(size).Min;
 
     /// <summary>Largest bounding-box side of a size class, in pixels.</summary>
-    public static int MaxSide(SceneSize size) => size == SceneSize.Small ? 16 : 30;
+    public static int MaxSide(SceneSize size) => SideRange(size).Max;
+
+    private static (int Min, int Max) SideRange(SceneSize size) => size switch
+    {
+        SceneSize.Small => (12, 16),
+        SceneSize.Large => (24, 30),
+        _ => throw new ArgumentOutOfRangeException(nameof(size), size, "Not a scene size."),
+    };
 
     /// <summary>The named colour's RGB before jitter.</summary>
     public static (byte R, byte G, byte B) BaseColor(SceneColor color) => color switch
