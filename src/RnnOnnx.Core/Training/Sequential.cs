@@ -92,7 +92,8 @@ public sealed class Sequential : ITrainable
             string type = layer.TypeName.ToLowerInvariant();
             counts[type] = counts.GetValueOrDefault(type) + 1;
             if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{type}_{counts[type]}";
-            layer.InputGradientNeeded = i > 0;
+            // Nothing before the first layer with weights needs ∂L/∂input (e.g. a Rescaling in front of a Conv2D).
+            layer.InputGradientNeeded = _layers.Take(i).Any(l => l is not (Rescaling or Dropout or Flatten or MaxPool2D));
             layer.Build(shape, rng);
             shape = layer.OutputShape;
         }

@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace RnnOnnx.ML;
 
 /// <summary>
-/// Adds a Single-vector column to a <see cref="SchemaShape"/>. ML.NET keeps <c>SchemaShape.Column</c>'s constructor
+/// Adds a Single-vector or text column to a <see cref="SchemaShape"/>. ML.NET keeps <c>SchemaShape.Column</c>'s constructor
 /// internal (dotnet/machinelearning#3243), so a third-party estimator cannot describe its output directly; the output
 /// shape of a do-nothing <c>CustomMapping</c> estimator whose output type is that column is the one public way to
 /// get it. The mapping is never fitted or run.
@@ -24,6 +24,18 @@ internal static class SchemaShapes
         return shaper.GetOutputSchema(input);
     }
 
+    public static SchemaShape WithText(SchemaShape input, params string[] names)
+    {
+        foreach (string name in names)
+        {
+            var definition = SchemaDefinition.Create(typeof(TextColumn));
+            definition[0].ColumnName = name;
+            input = Context.Transforms.CustomMapping<NoColumns, TextColumn>(static (_, _) => { }, contractName: null, outputSchemaDefinition: definition)
+                .GetOutputSchema(input);
+        }
+        return input;
+    }
+
     /// <summary>Input type of the shaping mapping: it reads no column.</summary>
     internal sealed class NoColumns;
 
@@ -31,5 +43,11 @@ internal static class SchemaShapes
     internal sealed class SingleVector
     {
         public float[] Value { get; set; } = [];
+    }
+
+    /// <summary>Output type of a text shaping mapping: one string, renamed by the schema definition.</summary>
+    internal sealed class TextColumn
+    {
+        public string Value { get; set; } = "";
     }
 }

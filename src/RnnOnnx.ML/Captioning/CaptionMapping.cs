@@ -1,0 +1,85 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace RnnOnnx.ML.Captioning;
+
+/// <summary>
+/// The caption and error columns of a <see cref="CaptionTransformer"/> bound to one input schema. A row whose image
+/// cannot be read (a missing or undecodable file makes ML.NET's LoadImages throw when the row is read) or has the
+/// wrong size gets an empty caption and the reason in the error column; the other rows of its batch are captioned.
+/// </summary>
+internal sealed class CaptionMapping : BatchedTextMapping<CaptionMapping.Input>
+{
+    internal readonly record struct Input(float[]? Pixels, string Error);
+
+    private readonly CaptionModel _model;
+    private readonly GenerateCaptionOptions _options;
+    private readonly DataViewSchema.Column _pixels;
+
+    private CaptionMapping(CaptionModel model, GenerateCaptionOptions options, DataViewSchema inputSchema, DataViewSchema.Column pixels, DataViewSchema outputSchema)
+    {
+        (_model, _options, InputSchema, _pixels, OutputSchema) = (model, options, inputSchema, pixels, outputSchema);
+        OutputIndices = [outputSchema[options.OutputColumnName].Index, outputSchema[options.ErrorColumnName].Index];
+    }
+
+    public override DataViewSchema InputSchema { get; }
+
+    public override DataViewSchema OutputSchema { get; }
+
+    public override IReadOnlyList<int> OutputIndices { get; }
+
+    public override IReadOnlyList<DataViewSchema.Column> ReadColumns => [_pixels];
+
+    public override int BatchSize => _options.BatchSize;
+
+    /// <exception cref="DataException">The image column is missing, not a float vector, or of a fixed size other than the model's.</exception>
+    public static CaptionMapping Bind(CaptionModel model, GenerateCaptionOptions options, DataViewSchema schema)
+    {
+        var pixels = schema.GetColumnOrNull(options.InputColumnName)
+            ?? throw new DataException($"Image column '{options.InputColumnName}' is not in the input; it has {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}. " +
+                                       "Make it with LoadImages → ResizeImages → ExtractPixels.");
+        if (pixels.Type is not VectorDataViewType { ItemType: NumberDataViewType n } vector || n.RawType != typeof(float))
+            throw new DataException($"Image column '{options.InputColumnName}' must be a vector of Single (ExtractPixels' output), got {pixels.Type}.");
+        if (vector.Size > 0 && vector.Size != model.PixelCount)
+            throw new DataException($"Image column '{options.InputColumnName}' holds {vector.Size} values per row; the captioner takes 3×{model.ImageHeight}×{model.ImageWidth} = {model.PixelCount} (ResizeImages to {model.ImageWidth}×{model.ImageHeight}).");
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(schema.Where(c => c.Name != options.OutputColumnName && c.Name != options.ErrorColumnName));
+        builder.AddColumn(options.OutputColumnName, TextDataViewType.Instance);
+        builder.AddColumn(options.ErrorColumnName, TextDataViewType.Instance);
+        return new CaptionMapping(model, options, schema, pixels, builder.ToSchema());
+    }
+
+    public override Func<Input> Reader(DataViewRow row)
+    {
+        var getter = row.GetGetter<VBuffer<float>>(_pixels);
+        VBuffer<float> value = default;
+        return () =>
+        {
+            try
+            {
+                getter(ref value);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return new Input(null, $"the image could not be read: {(e.InnerException ?? e).Message}");
+            }
+            if (value.Length != _model.PixelCount)
+                return new Input(null, value.Length == 0
+                    ? "the image is empty (no file, or a file that is not an image)"
+                    : $"the image has {value.Length} values, expected 3×{_model.ImageHeight}×{_model.ImageWidth} = {_model.PixelCount}");
+            var pixels = value.DenseValues().ToArray();
+            int bad = Array.FindIndex(pixels, v => !float.IsFinite(v));
+            return bad >= 0 ? new Input(null, $"pixel {bad} is {pixels[bad]}") : new Input(pixels, "");
+        };
+    }
+
+    public override string[][] Compute(IReadOnlyList<Input> rows)
+    {
+        var good = Enumerable.Range(0, rows.Count).Where(i => rows[i].Pixels is not null).ToArray();
+        var captions = _model.Caption(good.Select(i => rows[i].Pixels!).ToArray(), _options.Search);
+        var caption = new string[rows.Count];
+        Array.Fill(caption, "");
+        for (int j = 0; j < good.Length; j++) caption[good[j]] = captions[j];
+        return [caption, rows.Select(r => r.Error).ToArray()];
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using RnnOnnx.Training;
+
+namespace RnnOnnx.ML.Captioning;
+
+/// <summary>
+/// Estimator of <see cref="CaptioningCatalogExtensions.TrainCaptioner"/>: <see cref="Fit"/> reads the image and caption
+/// columns, trains a captioner with the native trainer (<see cref="CaptionTrainer"/>), exports it to ONNX and returns
+/// the <see cref="CaptionTransformer"/> that runs it.
+/// </summary>
+public sealed class CaptionTrainingEstimator : IEstimator<CaptionTransformer>
+{
+    private readonly GenerateCaptionOptions _options;
+    private readonly string _captionColumn;
+    private readonly CaptionTrainingOptions _training;
+    private readonly FitOptions? _fit;
+
+    internal CaptionTrainingEstimator(GenerateCaptionOptions options, string captionColumn, CaptionTrainingOptions training, FitOptions? fit)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(captionColumn);
+        ArgumentNullException.ThrowIfNull(training);
+        options.Validate();
+        training.Validate();
+        (_options, _captionColumn, _training, _fit) = (options, captionColumn, training, fit);
+    }
+
+    /// <summary>What the last <see cref="Fit"/> trained (history, vocabulary), or null before it.</summary>
+    public CaptionTrainingResult? LastTraining { get; private set; }
+
+    /// <summary>Trains on every row, writes the model to the options' <see cref="GenerateCaptionOptions.ModelPath"/> (and its encoder beside it), and opens it.</summary>
+    /// <exception cref="DataException">A column is missing or of the wrong type, or a row's image or caption is unusable (named by row).</exception>
+    public CaptionTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var schema = input.Schema;
+        var pixels = schema.GetColumnOrNull(_options.InputColumnName)
+            ?? throw new DataException($"Image column '{_options.InputColumnName}' is not in the input; it has {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
+        var captions = schema.GetColumnOrNull(_captionColumn)
+            ?? throw new DataException($"Caption column '{_captionColumn}' is not in the input; it has {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
+        if (captions.Type is not TextDataViewType) throw new DataException($"Caption column '{_captionColumn}' must be text, got {captions.Type}.");
+        if (pixels.Type is not VectorDataViewType { ItemType: NumberDataViewType n } || n.RawType != typeof(float))
+            throw new DataException($"Image column '{_options.InputColumnName}' must be a vector of Single (ExtractPixels' output), got {pixels.Type}.");
+
+        int expected = 3 * _training.ImageHeight * _training.ImageWidth;
+        var images = new List<float[]>();
+        var texts = new List<string>();
+        using (var cursor = input.GetRowCursor([pixels, captions]))
+        {
+            var getPixels = cursor.GetGetter<VBuffer<float>>(pixels);
+            var getCaption = cursor.GetGetter<ReadOnlyMemory<char>>(captions);
+            VBuffer<float> image = default;
+            ReadOnlyMemory<char> caption = default;
+            while (cursor.MoveNext())
+            {
+                getPixels(ref image);
+                getCaption(ref caption);
+                if (image.Length != expected)
+                    throw new DataException($"Row {cursor.Position}: image column '{_options.InputColumnName}' holds {image.Length} values, expected 3×{_training.ImageHeight}×{_training.ImageWidth} = {expected}.");
+                images.Add(image.DenseValues().ToArray());
+                texts.Add(caption.ToString());
+            }
+        }
+        LastTraining = CaptionTrainer.Train(images, texts, _training, _fit);
+        LastTraining.Export(_options.ModelPath);
+        return new CaptionEstimator(_options).Fit(input);
+    }
+
+    /// <summary>The input shape plus the caption and error columns (text).</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => CaptionEstimator.CheckImageColumn(inputSchema, _options.InputColumnName, _options.OutputColumnName, _options.ErrorColumnName);
+}

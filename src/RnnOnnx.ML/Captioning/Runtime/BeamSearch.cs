@@ -1,0 +1,77 @@
+namespace RnnOnnx.ML.Captioning;
+
+/// <summary>
+/// Beam search over a batch of images at once: every live hypothesis of every image is one row of the next decoder
+/// step, so a step costs one ONNX Runtime call whatever the batch and beam width. Width 1 is greedy decoding.
+/// </summary>
+internal sealed class BeamSearch(CaptionOptions options, int endId, int maxLength)
+{
+    private sealed record Hypothesis(int[] Tokens, double LogProbability, int Row);
+
+    /// <summary>
+    /// Decodes <paramref name="images"/> captions. <paramref name="step"/> runs one decoder step for rows of
+    /// (last token, state row in the previous step's output, or −1 for the encoder's state of image i = −1 − row)
+    /// and returns the next-word probabilities per row.
+    /// </summary>
+    public int[][] Run(int images, int beginId, Func<IReadOnlyList<(int Token, int ParentRow)>, float[][]> step)
+    {
+        int k = options.BeamWidth;
+        var alive = new List<Hypothesis>[images];
+        var finished = new List<(int[] Tokens, double Score)>[images];
+        for (int i = 0; i < images; i++)
+        {
+            alive[i] = [new Hypothesis([], 0, -1 - i)];
+            finished[i] = [];
+        }
+        for (int length = 0; alive.Any(a => a.Count > 0); length++)
+        {
+            if (length == maxLength)
+            {
+                // Out of room: what is still alive ends here, scored without an end token it never emitted.
+                for (int i = 0; i < images; i++)
+                    foreach (var h in alive[i]) finished[i].Add((h.Tokens, h.LogProbability / LengthPenalty(h.Tokens.Length + 1)));
+                break;
+            }
+            var rows = new List<(int Token, int ParentRow)>();
+            var owners = new List<(int Image, Hypothesis Hypothesis)>();
+            for (int i = 0; i < images; i++)
+                foreach (var h in alive[i])
+                {
+                    rows.Add((h.Tokens.Length == 0 ? beginId : h.Tokens[^1], h.Row));
+                    owners.Add((i, h));
+                }
+            var probabilities = step(rows);
+            var candidates = new List<(Hypothesis Parent, int Token, double LogProbability, int Row)>[images];
+            for (int i = 0; i < images; i++) candidates[i] = [];
+            for (int r = 0; r < rows.Count; r++)
+            {
+                var (image, parent) = owners[r];
+                var p = probabilities[r];
+                // Only a row's k best words can be among the image's k best continuations.
+                foreach (int token in TopIndices(p, k))
+                    candidates[image].Add((parent, token, parent.LogProbability + Math.Log(Math.Max(p[token], 1e-30f)), r));
+            }
+            for (int i = 0; i < images; i++)
+            {
+                alive[i] = [];
+                foreach (var c in candidates[i].OrderByDescending(c => c.LogProbability))
+                {
+                    if (c.Token == endId) finished[i].Add((c.Parent.Tokens, c.LogProbability / LengthPenalty(c.Parent.Tokens.Length + 1)));
+                    else alive[i].Add(new Hypothesis([.. c.Parent.Tokens, c.Token], c.LogProbability, c.Row));
+                    if (alive[i].Count == k || finished[i].Count >= k) break;
+                }
+                if (finished[i].Count >= k) alive[i] = [];
+            }
+        }
+        return finished.Select(f => f.OrderByDescending(x => x.Score).First().Tokens).ToArray();
+    }
+
+    private double LengthPenalty(int length) => Math.Pow((5.0 + length) / 6.0, options.LengthPenalty);
+
+    private static IEnumerable<int> TopIndices(float[] p, int count)
+    {
+        var order = Enumerable.Range(0, p.Length).ToArray();
+        Array.Sort(order, (a, b) => p[b].CompareTo(p[a]) is var c && c != 0 ? c : a.CompareTo(b));
+        return order.Take(Math.Min(count, p.Length));
+    }
+}
