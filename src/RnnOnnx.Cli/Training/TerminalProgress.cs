@@ -4,7 +4,7 @@ namespace RnnOnnx.Cli.Training;
 
 /// <summary>
 /// Progress on a terminal: a Spectre.Console bar with epoch, batch, loss, speed and ETA, redrawn after each batch,
-/// and kept lines printed above it.
+/// and kept lines printed above it; the bar pulses until the first batch is reported.
 /// </summary>
 internal sealed class TerminalProgress(IAnsiConsole console, ProgressTask task) : ITrainingProgress
 {
@@ -13,6 +13,7 @@ internal sealed class TerminalProgress(IAnsiConsole console, ProgressTask task) 
     public void Batch(string status, TrainingPace pace, string unit)
     {
         task.Description = Markup.Escape($"{status}  {pace.Describe(unit)}");
+        task.IsIndeterminate = false;
         task.Value = pace.Fraction * task.MaxValue;
     }
 
@@ -27,6 +28,12 @@ internal sealed class TerminalProgress(IAnsiConsole console, ProgressTask task) 
         return AnsiConsole.Progress()
             .AutoClear(true)
             .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
-            .Start(context => work(new TerminalProgress(AnsiConsole.Console, context.AddTask("starting", maxValue: 1000))));
+            .Start(context =>
+            {
+                // Tasks that report no batches (the forecaster's ensemble) keep the bar pulsing under their kept lines.
+                var task = context.AddTask("training", maxValue: 1000);
+                task.IsIndeterminate = true;
+                return work(new TerminalProgress(AnsiConsole.Console, task));
+            });
     }
 }

@@ -19,17 +19,18 @@ internal sealed class TextGenerationDataView(TextGenerationTransformer transform
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         ArgumentNullException.ThrowIfNull(columnsNeeded);
-        var needed = columnsNeeded.Select(c => c.Index).ToHashSet();
-        var passThrough = input.Schema.Where(c => needed.Contains(c.Index)).ToList();
-        if (!needed.Contains(column.OutputIndex)) return new TextGenerationCursor(transformer, column, input.GetRowCursor(passThrough), lookAhead: null);
-        var lookAhead = input.GetRowCursor([column.Input]);
+        var indices = columnsNeeded.Select(c => c.Index).ToHashSet();
+        bool generates = indices.Remove(column.OutputIndex);
+        var passThrough = input.Schema.Where(c => indices.Contains(c.Index)).ToList();
+        // Without pass-through columns a generating cursor needs no main cursor; without generation it needs only that one.
+        var main = passThrough.Count > 0 || !generates ? input.GetRowCursor(passThrough) : null;
         try
         {
-            return new TextGenerationCursor(transformer, column, passThrough.Count == 0 ? null : input.GetRowCursor(passThrough), lookAhead);
+            return new TextGenerationCursor(transformer, column, main, generates ? input.GetRowCursor([column.Input]) : null);
         }
         catch
         {
-            lookAhead.Dispose();
+            main?.Dispose();
             throw;
         }
     }
