@@ -1,13 +1,15 @@
+using System.Globalization;
 using System.Text.Json;
+using RnnOnnx.Cli.Training;
+using static RnnOnnx.Cli.Training.RecipeFields;
 
 namespace RnnOnnx.Cli.Text;
 
 /// <summary>
-/// The JSON recipe of `rnnonnx train` for a character language model. Parsing is strict: an unknown field or a value
-/// of the wrong type fails with a message naming the field, because a misspelt option silently left at its default
-/// would cost a training run.
+/// The recipe of task "generate": a character language model trained on a UTF-8 text (<see cref="CharModelTrainer"/>).
+/// Parsing is strict: an unknown field or a value of the wrong type fails with a message naming the field.
 /// </summary>
-internal sealed record TextRecipe
+internal sealed record TextRecipe : ITrainingRecipe
 {
     public string Task { get; init; } = "generate";
     public string Data { get; init; } = "";
@@ -23,25 +25,10 @@ internal sealed record TextRecipe
     public ulong Seed { get; init; }
     public double Validation { get; init; } = 0.1;
 
-    /// <summary>Reads and checks a recipe; a relative data path is taken from the recipe's folder.</summary>
-    /// <exception cref="DataException">Bad JSON, unknown field, wrong type or value (the message names the field).</exception>
-    public static TextRecipe Load(string path)
-    {
-        string json = File.ReadAllText(path);
-        TextRecipe recipe;
-        try
-        {
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            recipe = Parse(doc.RootElement);
-        }
-        catch (JsonException e)
-        {
-            throw new DataException($"Recipe '{path}' is not valid JSON: {e.Message}");
-        }
-        if (!Path.IsPathRooted(recipe.Data))
-            recipe = recipe with { Data = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, recipe.Data)) };
-        return recipe;
-    }
+    /// <summary>Reads a recipe file that must be of task "generate" (the shipped recipe's tests use this).</summary>
+    /// <exception cref="DataException">Bad JSON, another task, unknown field, wrong type or value (the message names the field).</exception>
+    public static TextRecipe Load(string path) =>
+        RecipeTasks.Load(path) as TextRecipe ?? throw new DataException($"Recipe '{path}' is not of task \"generate\".");
 
     /// <summary>Parses the recipe object (exposed for tests of the field errors).</summary>
     public static TextRecipe Parse(JsonElement root)
@@ -55,10 +42,10 @@ internal sealed record TextRecipe
             hasData |= p.Name == "data";
             r = p.Name switch
             {
-                "task" => r with { Task = Text(v, "task") },
-                "data" => r with { Data = Text(v, "data") },
+                "task" => r with { Task = RecipeFields.String(v, "task") },
+                "data" => r with { Data = RecipeFields.String(v, "data") },
                 "architecture" => Architecture(r, v),
-                "optimizer" => r with { Optimizer = Text(v, "optimizer") },
+                "optimizer" => r with { Optimizer = Choice(v, "optimizer", "adam", "adamw", "sgd", "rmsprop") },
                 "lr" => r with { LearningRate = (float)Number(v, "lr", 1e-7, 10) },
                 "clip" => r with { Clip = (float)Number(v, "clip", 0, 1e6) },
                 "epochs" => r with { Epochs = Integer(v, "epochs", 0, 100_000) },
@@ -66,55 +53,36 @@ internal sealed record TextRecipe
                 "window" => r with { Window = Integer(v, "window", 1, 100_000) },
                 "seed" => r with { Seed = (ulong)Integer(v, "seed", 0, int.MaxValue) },
                 "validation" => r with { Validation = Number(v, "validation", 0, 0.9) },
-                _ => throw new DataException($"Recipe field '{p.Name}' is unknown; known fields: task, data, architecture, optimizer, lr, clip, epochs, batch, window, seed, validation."),
+                _ => throw Unknown(p.Name, "task", "data", "architecture", "optimizer", "lr", "clip", "epochs", "batch", "window", "seed", "validation"),
             };
         }
-        if (r.Task != "generate") throw new DataException($"Recipe field 'task' is '{r.Task}'; `rnnonnx train` supports \"generate\" (a character language model).");
+        if (r.Task != "generate") throw new DataException($"Recipe field 'task' is '{r.Task}'; this recipe is of task \"generate\" (a character language model).");
         if (!hasData || r.Data.Length == 0) throw new DataException("Recipe field 'data' is missing: give the path of the training text.");
-        if (r.Optimizer is not ("adam" or "adamw" or "sgd" or "rmsprop"))
-            throw new DataException($"Recipe field 'optimizer' is '{r.Optimizer}'; choose adam, adamw, sgd or rmsprop.");
         return r;
     }
 
     private static TextRecipe Architecture(TextRecipe r, JsonElement v)
     {
-        if (v.ValueKind != JsonValueKind.Object) throw new DataException($"Recipe field 'architecture' must be an object like {{\"embedding\": 32, \"units\": 128, \"layers\": 1}}, got {Kind(v)}.");
-        foreach (var p in v.EnumerateObject())
+        foreach (var p in Object(v, "architecture", "{\"embedding\": 32, \"units\": 128, \"layers\": 1}"))
             r = p.Name switch
             {
                 "embedding" => r with { Embedding = Integer(p.Value, "architecture.embedding", 1, 4096) },
                 "units" => r with { Units = Integer(p.Value, "architecture.units", 1, 8192) },
                 "layers" => r with { Layers = Integer(p.Value, "architecture.layers", 1, 16) },
-                _ => throw new DataException($"Recipe field 'architecture.{p.Name}' is unknown; known fields: embedding, units, layers."),
+                _ => throw Unknown($"architecture.{p.Name}", "embedding", "units", "layers"),
             };
         return r;
     }
 
-    private static string Text(JsonElement v, string field) =>
-        v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new DataException($"Recipe field '{field}' must be a string, got {Kind(v)}.");
+    public ITrainingRecipe RelativeTo(string recipeFolder) => this with { Data = Resolve(Data, recipeFolder) };
 
-    private static int Integer(JsonElement v, string field, int min, int max)
+    public string? CheckpointPath(string outPath) => CharModelTrainer.CheckpointPath(outPath);
+
+    public string Train(string outPath, string? resumeFrom, ITrainingProgress progress, CancellationToken stop)
     {
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int n)) throw new DataException($"Recipe field '{field}' must be an integer, got {Kind(v)}.");
-        if (n < min || n > max) throw new DataException($"Recipe field '{field}' is {n}; it must be between {min} and {max}.");
-        return n;
+        var result = CharModelTrainer.Train(this, outPath, resumeFrom, progress, stop);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"wrote {outPath}: vocabulary {result.Vocabulary.Count}, {result.Model.ParameterCount} weights, final loss {result.Loss:F4}, " +
+            $"validation {(result.ValidationBitsPerChar is { } b ? b.ToString("F4", CultureInfo.InvariantCulture) : "-")} bits/char, {result.Elapsed.TotalSeconds:F1} s");
     }
-
-    private static double Number(JsonElement v, string field, double min, double max)
-    {
-        if (v.ValueKind != JsonValueKind.Number) throw new DataException($"Recipe field '{field}' must be a number, got {Kind(v)}.");
-        double x = v.GetDouble();
-        if (!(x >= min && x <= max)) throw new DataException($"Recipe field '{field}' is {x}; it must be between {min} and {max}.");
-        return x;
-    }
-
-    private static string Kind(JsonElement v) => v.ValueKind switch
-    {
-        JsonValueKind.String => $"the string \"{v.GetString()}\"",
-        JsonValueKind.Number => $"the number {v.GetRawText()}",
-        JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => "an array",
-        _ => "an object",
-    };
 }

@@ -5,26 +5,29 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace RnnOnnx.ML.Text;
 
 /// <summary>
-/// Generates text from a character language model exported as a step graph (<c>rnnonnx.task</c> = generate): the
-/// prompt goes through in one call, then each new character costs one step of the graph on ONNX Runtime, with the
-/// recurrent state carried between calls (O(1) per character, never a re-run of the text so far).
+/// Generates text from a character language model exported as a step graph (<c>rnnonnx.task</c> = generate): a prompt
+/// goes through in one call, then each new character costs one step of the graph on ONNX Runtime, with the recurrent
+/// state carried between calls (O(1) per character, never a re-run of the text so far). Several prompts are continued
+/// together: one call per distinct prompt length, then one call per generated character for all of them.
 /// </summary>
+/// <remarks>The generator shares one ONNX Runtime session, whose <c>Run</c> is thread-safe, so any number of threads may generate at once.</remarks>
 public sealed class TextGenerator : IDisposable
 {
     private const string Input = "input";
     private const string Output = "output";
     private readonly InferenceSession _session;
-    private readonly string[] _stateInputs;
-    private readonly string[] _stateOutputs;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
     private readonly int[] _stateWidths;
 
     private TextGenerator(InferenceSession session, CharVocabulary vocabulary)
     {
         _session = session;
         Vocabulary = vocabulary;
-        _stateInputs = session.InputMetadata.Keys.Where(k => k != Input).Order(StringComparer.Ordinal).ToArray();
-        _stateOutputs = _stateInputs.Select(k => k.Replace("_in_", "_out_", StringComparison.Ordinal)).ToArray();
-        _stateWidths = _stateInputs.Select(k => session.InputMetadata[k].Dimensions[^1]).ToArray();
+        var stateInputs = session.InputMetadata.Keys.Where(k => k != Input).Order(StringComparer.Ordinal).ToArray();
+        _inputNames = [Input, .. stateInputs];
+        _outputNames = [Output, .. stateInputs.Select(k => k.Replace("_in_", "_out_", StringComparison.Ordinal))];
+        _stateWidths = stateInputs.Select(k => session.InputMetadata[k].Dimensions[^1]).ToArray();
     }
 
     /// <summary>The model's characters.</summary>
@@ -36,25 +39,30 @@ public sealed class TextGenerator : IDisposable
     public static TextGenerator Load(string path, ExecutionProvider? provider = null, Action<string>? warn = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = File.ReadAllBytes(path);
+        return Load(File.ReadAllBytes(path), $"'{path}'", provider ?? ExecutionProvider.Cpu, intraOpThreads: 1, warn ?? (m => Console.Error.WriteLine(m)));
+    }
+
+    /// <summary>Opens a step model from its bytes; <paramref name="source"/> names it in error messages.</summary>
+    internal static TextGenerator Load(byte[] model, string source, ExecutionProvider provider, int intraOpThreads, Action<string> warn)
+    {
         InferenceSession session;
         try
         {
-            session = SessionFactory.Create(bytes, provider ?? ExecutionProvider.Cpu, intraOpThreads: 1, warn ?? (m => Console.Error.WriteLine(m)), out _);
+            session = SessionFactory.Create(model, provider, intraOpThreads, warn, out _);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelFileException($"'{path}' is not a model ONNX Runtime can load: {e.Message.Trim()}", e);
+            throw new ModelFileException($"{source} is not a model ONNX Runtime can load: {e.Message.Trim()}", e);
         }
         try
         {
             var meta = session.ModelMetadata.CustomMetadataMap;
             if (!meta.TryGetValue("rnnonnx.task", out var task) || task != "generate")
-                throw new ModelFileException($"'{path}' is not a text-generation model (rnnonnx.task is '{task ?? "missing"}', expected 'generate'); make one with `rnnonnx train`.");
+                throw new ModelFileException($"{source} is not a text-generation model (rnnonnx.task is '{task ?? "missing"}', expected 'generate'); make one with `rnnonnx train`.");
             if (!meta.TryGetValue("rnnonnx.graph", out var graph) || graph != "step")
-                throw new ModelFileException($"'{path}' is a {graph ?? "unknown"} graph; generation needs the step graph (state inputs and outputs) that `rnnonnx train` exports.");
+                throw new ModelFileException($"{source} is a {graph ?? "unknown"} graph; generation needs the step graph (state inputs and outputs) that `rnnonnx train` exports.");
             if (!session.InputMetadata.ContainsKey(Input) || session.InputMetadata[Input].ElementDataType != TensorElementType.Int64)
-                throw new ModelFileException($"'{path}' has no int64 token input '{Input}'.");
+                throw new ModelFileException($"{source} has no int64 token input '{Input}'.");
             var vocabulary = CharVocabulary.FromConfigJson(meta.GetValueOrDefault("rnnonnx.config") ?? "{}");
             return new TextGenerator(session, vocabulary);
         }
@@ -75,42 +83,107 @@ public sealed class TextGenerator : IDisposable
     public string Generate(string prompt, int length, SamplingOptions options, Action<string>? onText = null)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var sampler = new CharSampler(options);
-        int[] ids = prompt.Length > 0 ? Vocabulary.Encode(prompt)
-            : [Vocabulary.Contains(new Rune('\n')) ? Vocabulary.Encode("\n")[0] : 0];
-        var states = _stateWidths.Select(w => new float[w]).ToArray();
-        var logits = Run(ids, states);
-        var text = new StringBuilder();
-        for (int i = 0; i < length; i++)
-        {
-            int next = sampler.Next(logits);
-            string c = Vocabulary.Decode(next);
-            text.Append(c);
-            onText?.Invoke(c);
-            if (i + 1 < length) logits = Run([next], states);
-        }
-        return text.ToString();
+        return Continue([PromptIds(prompt)], length, options, onText)[0];
     }
 
-    /// <summary>Runs the ids from <paramref name="states"/> (updated in place) and returns the last step's logits.</summary>
-    private float[] Run(int[] ids, float[][] states)
+    /// <summary>
+    /// Continues every prompt by <paramref name="length"/> characters in one batch. Each prompt gets its own sampler
+    /// seeded with <see cref="SamplingOptions.Seed"/>, so its continuation is exactly what
+    /// <see cref="Generate(string, int, SamplingOptions, Action{string}?)"/> makes of it alone, whatever the other prompts are.
+    /// </summary>
+    /// <exception cref="DataException">A prompt has characters outside the vocabulary (the message names the prompt's index and the characters).</exception>
+    public IReadOnlyList<string> Generate(IReadOnlyList<string> prompts, int length, SamplingOptions options)
     {
-        var inputs = new List<NamedOnnxValue>(1 + states.Length)
+        ArgumentNullException.ThrowIfNull(prompts);
+        var ids = new int[prompts.Count][];
+        for (int i = 0; i < ids.Length; i++)
         {
-            NamedOnnxValue.CreateFromTensor(Input, new DenseTensor<long>(ids.Select(i => (long)i).ToArray(), [1, ids.Length])),
-        };
-        for (int i = 0; i < _stateInputs.Length; i++)
-            inputs.Add(NamedOnnxValue.CreateFromTensor(_stateInputs[i], new DenseTensor<float>(states[i], [1, _stateWidths[i]])));
-        using var results = _session.Run(inputs, [Output, .. _stateOutputs]);
-        var output = results[0].AsTensor<float>();
+            try { ids[i] = PromptIds(prompts[i] ?? throw new ArgumentException($"Prompt {i} is null.", nameof(prompts))); }
+            catch (DataException e) { throw new DataException($"Prompt {i}: {e.Message}"); }
+        }
+        return Continue(ids, length, options);
+    }
+
+    /// <summary>The ids a prompt feeds the model (see <see cref="Generate(string, int, SamplingOptions, Action{string}?)"/> for the empty prompt).</summary>
+    /// <exception cref="DataException">The prompt has characters outside the vocabulary.</exception>
+    internal int[] PromptIds(string prompt) =>
+        prompt.Length > 0 ? Vocabulary.Encode(prompt) : [Vocabulary.Contains(new Rune('\n')) ? Vocabulary.Encode("\n")[0] : 0];
+
+    /// <summary>
+    /// Continues the encoded prompts together: prompts of one length go through in one call from zero state, then every
+    /// step is one call for all rows. <paramref name="onFirstRowText"/> streams row 0's characters.
+    /// </summary>
+    internal string[] Continue(IReadOnlyList<int[]> prompts, int length, SamplingOptions options, Action<string>? onFirstRowText = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        int rows = prompts.Count;
+        if (rows == 0) return [];
         int classes = Vocabulary.Count;
-        var all = output.ToArray();
-        if (all.Length != ids.Length * classes)
-            throw new ModelFileException($"The model outputs {all.Length / Math.Max(1, ids.Length)} scores per step but its vocabulary has {classes} characters.");
-        for (int i = 0; i < _stateInputs.Length; i++) states[i] = results[i + 1].AsTensor<float>().ToArray();
-        return all.AsSpan(all.Length - classes).ToArray();
+        var states = _stateWidths.Select(w => new float[rows * w]).ToArray();
+        var logits = new float[rows * classes];
+        foreach (var group in Enumerable.Range(0, rows).GroupBy(r => prompts[r].Length))
+        {
+            int[] members = [.. group];
+            int steps = group.Key;
+            var ids = new long[members.Length * steps];
+            for (int m = 0; m < members.Length; m++)
+                for (int t = 0; t < steps; t++) ids[m * steps + t] = prompts[members[m]][t];
+            var groupStates = _stateWidths.Select(w => new float[members.Length * w]).ToArray();
+            var groupLogits = new float[members.Length * classes];
+            Run(ids, members.Length, steps, groupStates, groupLogits);
+            for (int m = 0; m < members.Length; m++)
+            {
+                int r = members[m];
+                groupLogits.AsSpan(m * classes, classes).CopyTo(logits.AsSpan(r * classes));
+                for (int s = 0; s < states.Length; s++)
+                    groupStates[s].AsSpan(m * _stateWidths[s], _stateWidths[s]).CopyTo(states[s].AsSpan(r * _stateWidths[s]));
+            }
+        }
+
+        var samplers = new CharSampler[rows];
+        var texts = new StringBuilder[rows];
+        for (int r = 0; r < rows; r++) (samplers[r], texts[r]) = (new CharSampler(options), new StringBuilder(length));
+        var next = new long[rows];
+        for (int i = 0; i < length; i++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                int id = samplers[r].Next(logits.AsSpan(r * classes, classes));
+                next[r] = id;
+                string c = Vocabulary.Decode(id);
+                texts[r].Append(c);
+                if (r == 0) onFirstRowText?.Invoke(c);
+            }
+            if (i + 1 < length) Run(next, rows, 1, states, logits);
+        }
+        return texts.Select(t => t.ToString()).ToArray();
+    }
+
+    /// <summary>
+    /// One call: <paramref name="ids"/> [rows, steps] from <paramref name="states"/> (each [rows, width], updated in
+    /// place); each row's last-step logits go to <paramref name="lastLogits"/> [rows, classes].
+    /// </summary>
+    private void Run(long[] ids, int rows, int steps, float[][] states, float[] lastLogits)
+    {
+        int classes = Vocabulary.Count;
+        var inputs = new OrtValue[_inputNames.Length];
+        try
+        {
+            inputs[0] = OrtValue.CreateTensorValueFromMemory(ids, [rows, steps]);
+            for (int s = 0; s < states.Length; s++) inputs[s + 1] = OrtValue.CreateTensorValueFromMemory(states[s], [rows, _stateWidths[s]]);
+            using var runOptions = new RunOptions();
+            using var results = _session.Run(runOptions, _inputNames, inputs, _outputNames);
+            var output = results[0].GetTensorDataAsSpan<float>();
+            if (output.Length != rows * steps * classes)
+                throw new ModelFileException($"The model outputs {output.Length / (rows * steps)} scores per step but its vocabulary has {classes} characters.");
+            for (int r = 0; r < rows; r++) output.Slice((r * steps + steps - 1) * classes, classes).CopyTo(lastLogits.AsSpan(r * classes));
+            for (int s = 0; s < states.Length; s++) results[s + 1].GetTensorDataAsSpan<float>().CopyTo(states[s]);
+        }
+        finally
+        {
+            foreach (var input in inputs) input?.Dispose();
+        }
     }
 
     /// <inheritdoc />
