@@ -35,7 +35,7 @@ public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransform
     public TextGenerationTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        PromptColumn.Bind(input.Schema, _options);
+        TextGenerationMapping.CheckPrompt(input.Schema, _options);
         return TextGenerationTransformer.Create(_options, _model);
     }
 
@@ -50,6 +50,6 @@ public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransform
             throw new DataException($"Prompt column '{name}' is not in the input; it has {string.Join(", ", inputSchema.Select(c => $"'{c.Name}'"))}.");
         if (prompt.Kind != SchemaShape.Column.VectorKind.Scalar || prompt.IsKey || prompt.ItemType is not TextDataViewType)
             throw new DataException($"Prompt column '{name}' must be a text (String) scalar, got {prompt.ItemType}{(prompt.Kind == SchemaShape.Column.VectorKind.Scalar ? "" : " vector")}{(prompt.IsKey ? " key" : "")}.");
-        return TextSchemaShape.WithText(inputSchema, _options.OutputColumnName);
+        return SchemaShapes.WithText(inputSchema, _options.OutputColumnName);
     }
 }

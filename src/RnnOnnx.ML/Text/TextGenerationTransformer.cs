@@ -45,14 +45,14 @@ public sealed class TextGenerationTransformer : ITransformer, IDisposable
 
     /// <summary>Maps rows one at a time (what <c>PredictionEngine</c> uses).</summary>
     /// <exception cref="DataException">The prompt column is missing or not text.</exception>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new TextGenerationRowMapper(this, Bind(inputSchema));
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchedTextRowMapper<int[]>(Bind(inputSchema));
 
     /// <summary>Adds the continuation column to <paramref name="input"/>, computed lazily, a batch of rows at a time.</summary>
     /// <exception cref="DataException">The prompt column is missing or not text; or, while reading, a prompt has characters outside the vocabulary (the message names the row).</exception>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new TextGenerationDataView(this, input, Bind(input.Schema));
+        return new BatchedTextDataView<int[]>(Bind(input.Schema), input);
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
@@ -67,11 +67,11 @@ public sealed class TextGenerationTransformer : ITransformer, IDisposable
         _generator.Dispose();
     }
 
-    internal PromptColumn Bind(DataViewSchema inputSchema)
+    internal TextGenerationMapping Bind(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         ThrowIfDisposed();
-        return PromptColumn.Bind(inputSchema, Options);
+        return TextGenerationMapping.Bind(this, _generator, inputSchema);
     }
 
     /// <summary>The continuations of the encoded prompts: one batch through the step graph.</summary>
@@ -80,8 +80,6 @@ public sealed class TextGenerationTransformer : ITransformer, IDisposable
         ThrowIfDisposed();
         return _generator.Continue(prompts, Options.Length, Options.Sampling);
     }
-
-    internal Func<int[]> PromptReader(DataViewRow row, PromptColumn column) => column.Reader(row, _generator);
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

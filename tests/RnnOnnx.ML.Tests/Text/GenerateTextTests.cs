@@ -128,9 +128,9 @@ public sealed class GenerateTextTests
 
         var other = _ml.Transforms.GenerateText("Continuation", "Text", Model);
         Assert.Contains("Prompt column 'Text' is not in the input; it has 'Id', 'Prompt'", Assert.Throws<DataException>(() => other.Fit(Data(["a"]))).Message, StringComparison.Ordinal);
-        Assert.Throws<DataException>(() => other.GetOutputSchema(TextSchemaShape.WithText(new SchemaShape([]), "Prompt")));
+        Assert.Throws<DataException>(() => other.GetOutputSchema(SchemaShapes.WithText(new SchemaShape([]), "Prompt")));
 
-        var shape = estimator.GetOutputSchema(TextSchemaShape.WithText(new SchemaShape([]), "Prompt"));
+        var shape = estimator.GetOutputSchema(SchemaShapes.WithText(new SchemaShape([]), "Prompt"));
         Assert.Contains(shape, c => c.Name == "Continuation" && c.ItemType is TextDataViewType && c.Kind == SchemaShape.Column.VectorKind.Scalar);
     }
 
