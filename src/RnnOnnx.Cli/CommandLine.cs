@@ -24,6 +24,7 @@ internal static class CommandLine
         root.Subcommands.Add(TrainCommand.Create(output, error));
         root.Subcommands.Add(GenerateCommand.Create(output, error));
         root.Subcommands.Add(ScenesCommand.Create(output));
+        root.Subcommands.Add(CaptionCommand.Create(output, error));
         var parsed = root.Parse(args);
         try
         {

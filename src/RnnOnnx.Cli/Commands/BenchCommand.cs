@@ -10,10 +10,11 @@ internal static class BenchCommand
 {
     public static Command Create(TextWriter output)
     {
-        var command = new Command("bench", "Measure training speed, SGEMM throughput and forecasting accuracy on this machine.");
+        var command = new Command("bench", "Measure training speed, SGEMM throughput, forecasting and captioning accuracy on this machine.");
         command.Subcommands.Add(Train(output));
         command.Subcommands.Add(GemmCommand(output));
         command.Subcommands.Add(BenchForecastCommand.Create(output));
+        command.Subcommands.Add(BenchCaptionCommand.Create(output));
         return command;
     }
 

@@ -13,6 +13,7 @@ internal static class RecipeTasks
     {
         ["generate"] = root => TextRecipe.Parse(root),
         ["forecast"] = root => ForecastRecipe.Parse(root),
+        ["caption"] = root => Captioning.CaptionRecipe.Parse(root),
     };
 
     /// <summary>The task names, for help and error messages.</summary>

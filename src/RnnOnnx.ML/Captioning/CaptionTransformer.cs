@@ -17,10 +17,21 @@ public sealed class CaptionTransformer : ITransformer, IDisposable
 {
     private bool _disposed;
 
-    internal CaptionTransformer(GenerateCaptionOptions options, CaptionModel model)
+    internal CaptionTransformer(GenerateCaptionOptions options, CaptionModel model, bool ownsModel = true)
     {
         Options = options;
         Model = model;
+        _ownsModel = ownsModel;
+    }
+
+    private readonly bool _ownsModel;
+
+    /// <summary>The same model searching differently; it shares the model's sessions and does not dispose them.</summary>
+    internal CaptionTransformer WithSearch(CaptionOptions search)
+    {
+        var options = Options with { Search = search };
+        options.Validate();
+        return new CaptionTransformer(options, Model, ownsModel: false);
     }
 
     /// <summary>The captioner this transform runs.</summary>
@@ -55,7 +66,7 @@ public sealed class CaptionTransformer : ITransformer, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        Model.Dispose();
+        if (_ownsModel) Model.Dispose();
     }
 
     private CaptionMapping Bind(DataViewSchema schema)

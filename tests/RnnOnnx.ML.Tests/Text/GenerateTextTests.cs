@@ -7,7 +7,7 @@ namespace RnnOnnx.ML.Tests.Text;
 /// <summary>mlContext.Transforms.GenerateText over the shipped KJV character model.</summary>
 public sealed class GenerateTextTests
 {
-    private static readonly string Model = Path.Combine(RepoRoot(), "models", "textgen", "kjv-char.onnx");
+    private static readonly string Model = Repository.File("models", "textgen", "kjv-char.onnx");
     private readonly MLContext _ml = new(seed: 1);
 
     public sealed class PromptRow
@@ -26,13 +26,6 @@ public sealed class GenerateTextTests
     [
         "And God said unto", "In the beginning", "", "And", "And the LORD", "Moses", "And God said unto", "In the beginning",
     ];
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "RnnOnnx.sln"))) return dir.FullName;
-        throw new InvalidOperationException("RnnOnnx.sln not found above " + AppContext.BaseDirectory);
-    }
 
     private IDataView Data(IEnumerable<string> prompts) =>
         _ml.Data.LoadFromEnumerable(prompts.Select((p, i) => new PromptRow { Id = i, Prompt = p }).ToList());
@@ -141,7 +134,7 @@ public sealed class GenerateTextTests
         Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Transforms.GenerateText("C", "Prompt", Model, batchSize: 0));
         Assert.Contains("--top-p", Assert.Throws<ArgumentException>(() => _ml.Transforms.GenerateText("C", "Prompt", Model, sampling: new SamplingOptions { TopP = 0 })).Message, StringComparison.Ordinal);
         Assert.Contains("cannot be read", Assert.Throws<ModelFileException>(() => _ml.Transforms.GenerateText("C", "Prompt", Model + ".missing")).Message, StringComparison.Ordinal);
-        string notModel = Path.Combine(RepoRoot(), "models", "textgen", "recipe.json");
+        string notModel = Repository.File("models", "textgen", "recipe.json");
         Assert.Contains("is not a model ONNX Runtime can load", Assert.Throws<ModelFileException>(() => _ml.Transforms.GenerateText("C", "Prompt", notModel)).Message, StringComparison.Ordinal);
     }
 }

@@ -48,7 +48,7 @@ internal sealed class BeamSearch(CaptionOptions options, int endId, int maxLengt
                 var (image, parent) = owners[r];
                 var p = probabilities[r];
                 // Only a row's k best words can be among the image's k best continuations.
-                foreach (int token in TopIndices(p, k))
+                foreach (int token in TopIndices(p, k, beginId))
                     candidates[image].Add((parent, token, parent.LogProbability + Math.Log(Math.Max(p[token], 1e-30f)), r));
             }
             for (int i = 0; i < images; i++)
@@ -68,10 +68,11 @@ internal sealed class BeamSearch(CaptionOptions options, int endId, int maxLengt
 
     private double LengthPenalty(int length) => Math.Pow((5.0 + length) / 6.0, options.LengthPenalty);
 
-    private static IEnumerable<int> TopIndices(float[] p, int count)
+    /// <summary>The <paramref name="count"/> most likely words; padding and the begin token are never generated.</summary>
+    private static IEnumerable<int> TopIndices(float[] p, int count, int beginId)
     {
-        var order = Enumerable.Range(0, p.Length).ToArray();
+        var order = Enumerable.Range(0, p.Length).Where(t => t != beginId && t != CaptionVocabulary.PaddingId).ToArray();
         Array.Sort(order, (a, b) => p[b].CompareTo(p[a]) is var c && c != 0 ? c : a.CompareTo(b));
-        return order.Take(Math.Min(count, p.Length));
+        return order.Take(Math.Min(count, order.Length));
     }
 }

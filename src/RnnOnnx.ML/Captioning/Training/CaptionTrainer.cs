@@ -6,8 +6,8 @@ using RnnOnnx.Training;
 namespace RnnOnnx.ML.Captioning;
 
 /// <summary>
-/// Trains a Show-and-Tell captioner with the native trainer: a small CNN (Rescaling(1/255) → [3×3 Conv2D + ReLU →
-/// 2×2 MaxPool]… → Flatten → Dense(ReLU) → Dense(tanh)) maps the image to the LSTM decoder's initial h and c; the
+/// Trains a Show-and-Tell captioner with the native trainer: a small CNN (Rescaling to ink 1 − x/255 → [3×3 Conv2D +
+/// ReLU → 2×2 MaxPool]… → Flatten → Dense(ReLU) → Dense(linear)) maps the image to the LSTM decoder's initial h and c; the
 /// decoder (Embedding → LSTM → Dense softmax) learns the caption with teacher forcing: input ⟨bos⟩ w₁ … wₙ, target
 /// w₁ … wₙ ⟨eos⟩, padding masked. Encoder and decoder train jointly through the initial state.
 /// </summary>
@@ -60,6 +60,8 @@ public static class CaptionTrainer
         encoder.Add(new Flatten());
         encoder.Add(new Dense(options.FeatureUnits, Activation.Relu));
         if (options.Dropout > 0) encoder.Add(new Dropout(options.Dropout));
+        // Linear, not tanh: a saturating output let the first epochs settle on one image-independent state (the caption
+        // prior) whose vanishing gradient then kept the image out for good.
         encoder.Add(new Dense(2 * options.Units, Activation.Linear));
         var decoder = new Sequential(new Embedding(vocabulary.Count, options.EmbeddingSize), new Lstm(options.Units, returnSequences: true));
         if (options.Dropout > 0) decoder.Add(new Dropout(options.Dropout));

@@ -21,8 +21,8 @@ public sealed record CaptionTrainingOptions
     /// <summary>LSTM units of the decoder.</summary>
     public int Units { get; init; } = 128;
 
-    /// <summary>Dropout on the image feature and on the decoder's outputs while training.</summary>
-    public float Dropout { get; init; } = 0.1f;
+    /// <summary>Dropout on the image feature and on the decoder's outputs while training (default none: generated scenes do not overfit).</summary>
+    public float Dropout { get; init; }
 
     /// <summary>Passes over the training captions.</summary>
     public int Epochs { get; init; } = 10;

@@ -1,0 +1,128 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace RnnOnnx.ML.Captioning;
+
+/// <summary>
+/// Captions image files or encoded image bytes (PNG, JPEG, …) through the same ML.NET pipeline users build
+/// (ResizeImages to the model's size → ExtractPixels → <see cref="CaptionTransformer"/>), batched. Each image is decoded
+/// first, on its own: a missing file, bytes that are not an image, or an empty input gives that image an error and never
+/// fails the others. Grayscale images are read as RGB; other sizes are resized (ML.NET's default: scale, then crop the centre).
+/// </summary>
+public sealed class ImageCaptioner : IDisposable
+{
+    private readonly MLContext _ml = new(seed: 0);
+    private readonly CaptionTransformer _captions;
+    private readonly TransformerChain<ImagePixelExtractingTransformer> _pixels;
+
+    /// <summary>Opens the captioner at <paramref name="modelPath"/> (file or folder, see <see cref="CaptionModel.Load"/>).</summary>
+    public ImageCaptioner(string modelPath, CaptionOptions? search = null, int batchSize = 64, ExecutionProvider? provider = null)
+    {
+        var options = new GenerateCaptionOptions { ModelPath = modelPath, Search = search ?? new CaptionOptions(), BatchSize = batchSize, ExecutionProvider = provider ?? ExecutionProvider.Cpu };
+        options.Validate();
+        var model = CaptionModel.Load(modelPath, options.ExecutionProvider);
+        _captions = new CaptionTransformer(options, model);
+        var empty = _ml.Data.LoadFromEnumerable(Array.Empty<ImageRow>(), ImageRow.Schema());
+        _pixels = _ml.Transforms.ResizeImages("Image", model.ImageWidth, model.ImageHeight, "Image")
+            .Append(_ml.Transforms.ExtractPixels("Pixels", "Image"))
+            .Fit(empty);
+    }
+
+    /// <summary>The captioner.</summary>
+    public CaptionModel Model => _captions.Model;
+
+    /// <summary>Captions image files, in order; see the class remarks for bad files.</summary>
+    /// <param name="paths">The files.</param>
+    /// <param name="search">Overrides the search given to the constructor.</param>
+    public IReadOnlyList<CaptionResult> CaptionFiles(IReadOnlyList<string> paths, CaptionOptions? search = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return Caption(paths.Select(p => (p, (Func<MLImage>)(() => MLImage.CreateFromFile(p)))).ToList(), search);
+    }
+
+    /// <summary>Captions encoded images (file bytes), in order; <see cref="CaptionResult.Source"/> is the index.</summary>
+    /// <param name="images">The encoded images.</param>
+    /// <param name="search">Overrides the search given to the constructor.</param>
+    public IReadOnlyList<CaptionResult> CaptionImages(IReadOnlyList<byte[]> images, CaptionOptions? search = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return Caption(images.Select((bytes, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), (Func<MLImage>)(() => Decode(bytes)))).ToList(), search);
+    }
+
+    private static MLImage Decode(byte[]? bytes)
+    {
+        if (bytes is null || bytes.Length == 0) throw new DataException("the image is empty (0 bytes)");
+        using var stream = new MemoryStream(bytes, writable: false);
+        return MLImage.CreateFromStream(stream);
+    }
+
+    private List<CaptionResult> Caption(List<(string Source, Func<MLImage> Open)> inputs, CaptionOptions? search)
+    {
+        var captions = search is null ? _captions : _captions.WithSearch(search);
+        var results = new CaptionResult?[inputs.Count];
+        var rows = new List<ImageRow>();
+        var positions = new List<int>();
+        try
+        {
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                try
+                {
+                    rows.Add(new ImageRow { Image = inputs[i].Open() });
+                    positions.Add(i);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    results[i] = new CaptionResult(inputs[i].Source, null, Describe(inputs[i].Source, e));
+                }
+            }
+            if (rows.Count > 0)
+            {
+                var data = captions.Transform(_pixels.Transform(_ml.Data.LoadFromEnumerable(rows, ImageRow.Schema())));
+                var caption = data.Schema[captions.Options.OutputColumnName];
+                var error = data.Schema[captions.Options.ErrorColumnName];
+                using var cursor = data.GetRowCursor([caption, error]);
+                var getCaption = cursor.GetGetter<ReadOnlyMemory<char>>(caption);
+                var getError = cursor.GetGetter<ReadOnlyMemory<char>>(error);
+                ReadOnlyMemory<char> c = default, e = default;
+                for (int j = 0; cursor.MoveNext(); j++)
+                {
+                    getCaption(ref c);
+                    getError(ref e);
+                    string source = inputs[positions[j]].Source;
+                    results[positions[j]] = e.IsEmpty ? new CaptionResult(source, c.ToString(), null) : new CaptionResult(source, null, e.ToString());
+                }
+            }
+        }
+        finally
+        {
+            foreach (var row in rows) row.Image?.Dispose();
+        }
+        return results.Select((r, i) => r ?? new CaptionResult(inputs[i].Source, null, "the image was not read")).ToList();
+    }
+
+    private static string Describe(string source, Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "the file does not exist",
+        UnauthorizedAccessException => "the file cannot be read (permission denied)",
+        DataException => e.Message,
+        _ => $"not a readable image ({e.Message.Trim()})",
+    };
+
+    /// <summary>Frees the model's sessions.</summary>
+    public void Dispose() => _captions.Dispose();
+
+    /// <summary>One decoded image; ML.NET maps <see cref="MLImage"/> to its image column type.</summary>
+    private sealed class ImageRow
+    {
+        public MLImage? Image { get; set; }
+
+        public static SchemaDefinition Schema()
+        {
+            var schema = SchemaDefinition.Create(typeof(ImageRow));
+            schema[0].ColumnType = new ImageDataViewType();
+            return schema;
+        }
+    }
+}
