@@ -10,7 +10,7 @@ namespace RnnOnnx.Training;
 /// initial recurrent states, and the decoder is trained on the sequence with teacher forcing.
 /// <code>
 /// var encoder = new Sequential(new Conv2D(16, 3, Activation.Relu, Padding.Same), new MaxPool2D(2), new Flatten(),
-///                              new Dense(2 * 128, Activation.Tanh));          // h₀ and c₀ of the LSTM below
+///                              new Dense(2 * 128));                             // h₀ and c₀ of the LSTM below
 /// var decoder = new Sequential(new Embedding(vocabulary, 32), new Lstm(128, returnSequences: true),
 ///                              new Dense(vocabulary, Activation.Softmax));
 /// var model = new EncoderDecoder(encoder, decoder);

@@ -23,7 +23,7 @@ public sealed class ImageCaptioner : IDisposable
         options.Validate();
         var model = CaptionModel.Load(modelPath, options.ExecutionProvider);
         _captions = new CaptionTransformer(options, model);
-        var empty = _ml.Data.LoadFromEnumerable(Array.Empty<ImageRow>(), ImageRow.Schema());
+        var empty = _ml.Data.LoadFromEnumerable(Array.Empty<ImageRow>());
         _pixels = _ml.Transforms.ResizeImages("Image", model.ImageWidth, model.ImageHeight, "Image")
             .Append(_ml.Transforms.ExtractPixels("Pixels", "Image"))
             .Fit(empty);
@@ -79,7 +79,7 @@ public sealed class ImageCaptioner : IDisposable
             }
             if (rows.Count > 0)
             {
-                var data = captions.Transform(_pixels.Transform(_ml.Data.LoadFromEnumerable(rows, ImageRow.Schema())));
+                var data = captions.Transform(_pixels.Transform(_ml.Data.LoadFromEnumerable(rows)));
                 var caption = data.Schema[captions.Options.OutputColumnName];
                 var error = data.Schema[captions.Options.ErrorColumnName];
                 using var cursor = data.GetRowCursor([caption, error]);
@@ -113,16 +113,26 @@ public sealed class ImageCaptioner : IDisposable
     /// <summary>Frees the model's sessions.</summary>
     public void Dispose() => _captions.Dispose();
 
-    /// <summary>One decoded image; ML.NET maps <see cref="MLImage"/> to its image column type.</summary>
+    /// <summary>One decoded image, as an image column of any size.</summary>
     private sealed class ImageRow
     {
+        [AnySizeImage]
         public MLImage? Image { get; set; }
+    }
 
-        public static SchemaDefinition Schema()
-        {
-            var schema = SchemaDefinition.Create(typeof(ImageRow));
-            schema[0].ColumnType = new ImageDataViewType();
-            return schema;
-        }
+    /// <summary>
+    /// Maps <see cref="MLImage"/> to an image column of unknown size, what LoadImages itself produces: ImageTypeAttribute
+    /// can only declare a fixed size (its parameterless form throws when it registers itself).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    private sealed class AnySizeImageAttribute : DataViewTypeAttribute
+    {
+        public override void Register() => DataViewTypeManager.Register(new ImageDataViewType(), typeof(MLImage), this);
+
+        public override bool Equals(DataViewTypeAttribute other) => other is AnySizeImageAttribute;
+
+        public override bool Equals(object? obj) => obj is AnySizeImageAttribute;
+
+        public override int GetHashCode() => nameof(AnySizeImageAttribute).GetHashCode(StringComparison.Ordinal);
     }
 }

@@ -58,12 +58,26 @@ internal sealed class BeamSearch(CaptionOptions options, int endId, int maxLengt
                 {
                     if (c.Token == endId) finished[i].Add((c.Parent.Tokens, c.LogProbability / LengthPenalty(c.Parent.Tokens.Length + 1)));
                     else alive[i].Add(new Hypothesis([.. c.Parent.Tokens, c.Token], c.LogProbability, c.Row));
-                    if (alive[i].Count == k || finished[i].Count >= k) break;
+                    if (alive[i].Count == k) break;
                 }
-                if (finished[i].Count >= k) alive[i] = [];
+                if (Done(finished[i], alive[i], maxLength)) alive[i] = [];
             }
         }
         return finished.Select(f => f.OrderByDescending(x => x.Score).First().Tokens).ToArray();
+    }
+
+    /// <summary>
+    /// An image is done once it has k finished captions and none still alive could beat the best of them: log p only
+    /// falls as words are added, so an alive hypothesis's best possible score is its log p over the largest length
+    /// penalty it could reach. (Stopping at k finished alone would let quickly-ending unlikely captions cut off the
+    /// likely one still being written.)
+    /// </summary>
+    private bool Done(List<(int[] Tokens, double Score)> finished, List<Hypothesis> alive, int maxLength)
+    {
+        if (alive.Count == 0) return true;
+        if (finished.Count < options.BeamWidth) return false;
+        double best = finished.Max(f => f.Score);
+        return alive.All(h => h.LogProbability / LengthPenalty(maxLength + 1) <= best);
     }
 
     private double LengthPenalty(int length) => Math.Pow((5.0 + length) / 6.0, options.LengthPenalty);

@@ -22,7 +22,7 @@ internal sealed class BatchedTextDataView<TInput>(BatchedTextMapping<TInput> map
         var needed = columnsNeeded.Select(c => c.Index).ToHashSet();
         var passThrough = input.Schema.Where(c => needed.Contains(c.Index)).ToList();
         if (!needed.Any(mapping.IsOutput)) return new BatchedTextCursor<TInput>(mapping, input.GetRowCursor(passThrough), lookAhead: null);
-        var lookAhead = input.GetRowCursor(mapping.ReadColumns);
+        var lookAhead = SingleThreadedCursor(input, mapping.ReadColumns);
         try
         {
             return new BatchedTextCursor<TInput>(mapping, passThrough.Count == 0 ? null : input.GetRowCursor(passThrough), lookAhead);
@@ -32,6 +32,19 @@ internal sealed class BatchedTextDataView<TInput>(BatchedTextMapping<TInput> map
             lookAhead.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A cursor whose getters run on the caller's thread. ML.NET's own GetRowCursor may read the input on worker threads
+    /// and rethrow a row's failure (LoadImages on a missing file) from MoveNext, ending the whole cursor; asked for a
+    /// set of one it computes each value when its getter is called, so a mapping can catch one row's failure and go on.
+    /// </summary>
+    private static DataViewRowCursor SingleThreadedCursor(IDataView input, IEnumerable<DataViewSchema.Column> columns)
+    {
+        var set = input.GetRowCursorSet(columns, 1);
+        if (set.Length == 1) return set[0];
+        foreach (var cursor in set) cursor.Dispose();
+        return input.GetRowCursor(columns);
     }
 
     /// <summary>One cursor: batches need the rows in order.</summary>
