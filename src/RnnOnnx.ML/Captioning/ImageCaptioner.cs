@@ -38,7 +38,7 @@ public sealed class ImageCaptioner : IDisposable
     public IReadOnlyList<CaptionResult> CaptionFiles(IReadOnlyList<string> paths, CaptionOptions? search = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        return Caption(paths.Select(p => (p, (Func<MLImage>)(() => MLImage.CreateFromFile(p)))).ToList(), search);
+        return Caption(paths.Select(p => (p, (Func<MLImage>)(() => Decode(File.ReadAllBytes(p))))).ToList(), search);
     }
 
     /// <summary>Captions encoded images (file bytes), in order; <see cref="CaptionResult.Source"/> is the index.</summary>
@@ -74,7 +74,7 @@ public sealed class ImageCaptioner : IDisposable
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    results[i] = new CaptionResult(inputs[i].Source, null, Describe(inputs[i].Source, e));
+                    results[i] = new CaptionResult(inputs[i].Source, null, Describe(e));
                 }
             }
             if (rows.Count > 0)
@@ -102,12 +102,12 @@ public sealed class ImageCaptioner : IDisposable
         return results.Select((r, i) => r ?? new CaptionResult(inputs[i].Source, null, "the image was not read")).ToList();
     }
 
-    private static string Describe(string source, Exception e) => e switch
+    private static string Describe(Exception e) => e switch
     {
         FileNotFoundException or DirectoryNotFoundException => "the file does not exist",
         UnauthorizedAccessException => "the file cannot be read (permission denied)",
         DataException => e.Message,
-        _ => $"not a readable image ({e.Message.Trim()})",
+        _ => "not a readable image (not a PNG, JPEG, BMP, GIF or WebP file, or a damaged one)",
     };
 
     /// <summary>Frees the model's sessions.</summary>

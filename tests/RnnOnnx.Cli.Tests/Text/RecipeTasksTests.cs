@@ -23,12 +23,12 @@ public sealed class RecipeTasksTests : IDisposable
     {
         Assert.IsType<TextRecipe>(Parse("""{"task":"generate","data":"t.txt"}"""));
         Assert.IsType<ForecastRecipe>(Parse("""{"task":"forecast","data":"s.csv","horizon":4}"""));
-        Assert.Equal(["generate", "forecast"], RecipeTasks.Names);
+        Assert.Equal(["generate", "forecast", "caption"], RecipeTasks.Names);
     }
 
     [Theory]
-    [InlineData("""{"task":"caption","data":"d"}""", "Recipe field 'task' is 'caption', which `rnnonnx train` does not know; known tasks: \"generate\", \"forecast\".")]
-    [InlineData("""{"data":"t.txt"}""", "Recipe field 'task' is missing; known tasks: \"generate\", \"forecast\".")]
+    [InlineData("""{"task":"translate","data":"d"}""", "Recipe field 'task' is 'translate', which `rnnonnx train` does not know; known tasks: \"generate\", \"forecast\", \"caption\".")]
+    [InlineData("""{"data":"t.txt"}""", "Recipe field 'task' is missing; known tasks: \"generate\", \"forecast\", \"caption\".")]
     [InlineData("""{"task":3,"data":"t.txt"}""", "Recipe field 'task' must be a string, got the number 3.")]
     [InlineData("""[1,2]""", "The recipe must be a JSON object.")]
     [InlineData("""{"task":"generate","data":"t.txt","horizon":3}""", "Recipe field 'horizon' is unknown; known fields: task, data, architecture")]
@@ -44,7 +44,7 @@ public sealed class RecipeTasksTests : IDisposable
         File.WriteAllText(recipe, """{"task":"translate","data":"x.txt"}""");
         var r = Run("train", "--recipe", recipe, "--out", Path.Combine(_dir, "m.onnx"));
         Assert.Equal(1, r.Exit);
-        Assert.Equal("error: Recipe field 'task' is 'translate', which `rnnonnx train` does not know; known tasks: \"generate\", \"forecast\".", r.Error.TrimEnd());
+        Assert.Equal("error: Recipe field 'task' is 'translate', which `rnnonnx train` does not know; known tasks: \"generate\", \"forecast\", \"caption\".", r.Error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(_dir, "m.onnx")));
     }
 
