@@ -40,8 +40,8 @@ internal sealed class CaptionMapping : BatchedTextMapping<CaptionMapping.Input>
                                        "Make it with LoadImages → ResizeImages → ExtractPixels.");
         if (pixels.Type is not VectorDataViewType { ItemType: NumberDataViewType n } vector || n.RawType != typeof(float))
             throw new DataException($"Image column '{options.InputColumnName}' must be a vector of Single (ExtractPixels' output), got {pixels.Type}.");
-        if (vector.Size > 0 && vector.Size != model.PixelCount)
-            throw new DataException($"Image column '{options.InputColumnName}' holds {vector.Size} values per row; the captioner takes 3×{model.ImageHeight}×{model.ImageWidth} = {model.PixelCount} (ResizeImages to {model.ImageWidth}×{model.ImageHeight}).");
+        if (vector.Size > 0 && vector.Size != model.InputLength)
+            throw new DataException($"Image column '{options.InputColumnName}' holds {vector.Size} values per row; the captioner takes {model.DescribeInput()}.");
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(schema.Where(c => c.Name != options.OutputColumnName && c.Name != options.ErrorColumnName));
         builder.AddColumn(options.OutputColumnName, TextDataViewType.Instance);
@@ -63,10 +63,10 @@ internal sealed class CaptionMapping : BatchedTextMapping<CaptionMapping.Input>
             {
                 return new Input(null, $"the image could not be read: {(e.InnerException ?? e).Message}");
             }
-            if (value.Length != _model.PixelCount)
+            if (value.Length != _model.InputLength)
                 return new Input(null, value.Length == 0
                     ? "the image is empty (no file, or a file that is not an image)"
-                    : $"the image has {value.Length} values, expected 3×{_model.ImageHeight}×{_model.ImageWidth} = {_model.PixelCount}");
+                    : $"the image has {value.Length} values, expected {_model.DescribeInput()}");
             var pixels = value.DenseValues().ToArray();
             int bad = Array.FindIndex(pixels, v => !float.IsFinite(v));
             return bad >= 0 ? new Input(null, $"pixel {bad} is {pixels[bad]}") : new Input(pixels, "");

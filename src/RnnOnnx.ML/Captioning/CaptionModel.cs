@@ -38,14 +38,22 @@ public sealed class CaptionModel : IDisposable
     /// <summary>The words the model writes.</summary>
     public CaptionVocabulary Vocabulary => _config.Vocabulary;
 
-    /// <summary>Image height the encoder takes.</summary>
-    public int ImageHeight => _config.Height;
+    /// <summary>What the encoder reads: pixels through its own CNN, or feature vectors from another image model.</summary>
+    public CaptionEncoder Encoder => _config.Encoder;
 
-    /// <summary>Image width the encoder takes.</summary>
-    public int ImageWidth => _config.Width;
+    /// <summary>Image height a pixel encoder takes (0 for a feature encoder).</summary>
+    public int ImageHeight => Encoder == CaptionEncoder.Convolutional ? _config.InputShape[1] : 0;
 
-    /// <summary>Values per image: 3 × height × width, channels-first (ML.NET's ExtractPixels layout), raw 0..255.</summary>
-    public int PixelCount => _config.PixelCount;
+    /// <summary>Image width a pixel encoder takes (0 for a feature encoder).</summary>
+    public int ImageWidth => Encoder == CaptionEncoder.Convolutional ? _config.InputShape[2] : 0;
+
+    /// <summary>
+    /// Values per image: 3 × height × width channels-first raw 0..255 pixels (ML.NET's ExtractPixels layout) for a
+    /// pixel encoder, or the feature vector's length.
+    /// </summary>
+    public int InputLength => _config.InputLength;
+
+    internal string DescribeInput() => _config.DescribeInput();
 
     /// <summary>Longest caption the model writes by default.</summary>
     public int MaxLength => _config.MaxLength;
@@ -127,8 +135,9 @@ public sealed class CaptionModel : IDisposable
     }
 
     /// <summary>Captions a batch of images.</summary>
-    /// <param name="images">Channels-first raw pixels (0..255) of <see cref="ImageWidth"/>×<see cref="ImageHeight"/> RGB images: ML.NET's
-    /// LoadImages → ResizeImages → ExtractPixels output.</param>
+    /// <param name="images"><see cref="InputLength"/> values per image: channels-first raw pixels (0..255) of
+    /// <see cref="ImageWidth"/>×<see cref="ImageHeight"/> RGB images (ML.NET's LoadImages → ResizeImages → ExtractPixels
+    /// output), or feature vectors for a feature encoder.</param>
     /// <param name="options">Greedy (default) or beam search.</param>
     /// <exception cref="DataException">An image has the wrong number of values or non-finite values (named by index).</exception>
     public IReadOnlyList<string> Caption(IReadOnlyList<float[]> images, CaptionOptions? options = null)
@@ -137,13 +146,13 @@ public sealed class CaptionModel : IDisposable
         options ??= new CaptionOptions();
         options.Validate();
         if (images.Count == 0) return [];
-        int n = images.Count, pixels = PixelCount;
+        int n = images.Count, pixels = InputLength;
         var batch = new float[n * pixels];
         for (int i = 0; i < n; i++)
         {
             var image = images[i] ?? throw new DataException($"Image {i} is missing.");
             if (image.Length != pixels)
-                throw new DataException($"Image {i} has {image.Length} values; the captioner takes 3×{ImageHeight}×{ImageWidth} = {pixels} (resize it to {ImageWidth}×{ImageHeight} first).");
+                throw new DataException($"Image {i} has {image.Length} values; the captioner takes {DescribeInput()}.");
             int bad = Array.FindIndex(image, v => !float.IsFinite(v));
             if (bad >= 0) throw new DataException($"Image {i} has the non-finite value {image[bad]} at index {bad}.");
             image.CopyTo(batch, i * pixels);
@@ -163,7 +172,7 @@ public sealed class CaptionModel : IDisposable
     /// <summary>The encoder's states, one [images, width] array per decoder state input.</summary>
     private float[][] EncodeStates(float[] pixels, int n)
     {
-        var input = NamedOnnxValue.CreateFromTensor(Input, new DenseTensor<float>(pixels, [n, 3, ImageHeight, ImageWidth]));
+        var input = NamedOnnxValue.CreateFromTensor(Input, new DenseTensor<float>(pixels, [n, .. _config.InputShape]));
         using var results = _encoder.Run([input], _stateInputs);
         return results.Select(r => r.AsTensor<float>().ToArray()).ToArray();
     }

@@ -43,7 +43,7 @@ public sealed class CaptionTrainingEstimator : IEstimator<CaptionTransformer>
         if (pixels.Type is not VectorDataViewType { ItemType: NumberDataViewType n } || n.RawType != typeof(float))
             throw new DataException($"Image column '{_options.InputColumnName}' must be a vector of Single (ExtractPixels' output), got {pixels.Type}.");
 
-        int expected = 3 * _training.ImageHeight * _training.ImageWidth;
+        int expected = _training.Encoder == CaptionEncoder.Convolutional ? 3 * _training.ImageHeight * _training.ImageWidth : -1;
         var images = new List<float[]>();
         var texts = new List<string>();
         using (var cursor = input.GetRowCursor([pixels, captions]))
@@ -56,8 +56,10 @@ public sealed class CaptionTrainingEstimator : IEstimator<CaptionTransformer>
             {
                 getPixels(ref image);
                 getCaption(ref caption);
+                if (expected < 0) expected = image.Length; // features: every row as long as the first
                 if (image.Length != expected)
-                    throw new DataException($"Row {cursor.Position}: image column '{_options.InputColumnName}' holds {image.Length} values, expected 3×{_training.ImageHeight}×{_training.ImageWidth} = {expected}.");
+                    throw new DataException($"Row {cursor.Position}: column '{_options.InputColumnName}' holds {image.Length} values, expected {expected}" +
+                                            (_training.Encoder == CaptionEncoder.Convolutional ? $" (3×{_training.ImageHeight}×{_training.ImageWidth} pixels)." : " (as many features as row 0)."));
                 images.Add(image.DenseValues().ToArray());
                 texts.Add(caption.ToString());
             }

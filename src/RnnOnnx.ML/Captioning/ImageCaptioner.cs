@@ -22,6 +22,11 @@ public sealed class ImageCaptioner : IDisposable
         var options = new GenerateCaptionOptions { ModelPath = modelPath, Search = search ?? new CaptionOptions(), BatchSize = batchSize, ExecutionProvider = provider ?? ExecutionProvider.Cpu };
         options.Validate();
         var model = CaptionModel.Load(modelPath, options.ExecutionProvider);
+        if (model.Encoder != CaptionEncoder.Convolutional)
+        {
+            model.Dispose();
+            throw new ModelFileException($"'{modelPath}' captions image features ({model.InputLength} per image), not pixels: run its image model with ApplyOnnxModel in an ML.NET pipeline and GenerateCaption on the features.");
+        }
         _captions = new CaptionTransformer(options, model);
         var empty = _ml.Data.LoadFromEnumerable(Array.Empty<ImageRow>());
         _pixels = _ml.Transforms.ResizeImages("Image", model.ImageWidth, model.ImageHeight, "Image")

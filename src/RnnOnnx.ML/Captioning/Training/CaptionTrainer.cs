@@ -14,7 +14,8 @@ namespace RnnOnnx.ML.Captioning;
 public static class CaptionTrainer
 {
     /// <summary>Trains on images and their captions.</summary>
-    /// <param name="images">Channels-first raw pixels (0..255), channels·height·width each: what ML.NET's ExtractPixels gives.</param>
+    /// <param name="images">Channels-first raw pixels (0..255), channels·height·width each (what ML.NET's ExtractPixels gives);
+    /// or, with <see cref="CaptionEncoder.Features"/>, one feature vector per image (all of one length).</param>
     /// <param name="captions">One caption per image.</param>
     /// <param name="options">Architecture and training options.</param>
     /// <param name="fit">Progress callbacks, checkpoint and cancellation (its epochs, batch size and seed are taken from <paramref name="options"/>).</param>
@@ -28,7 +29,10 @@ public static class CaptionTrainer
         if (images.Count != captions.Count) throw new DataException($"There are {images.Count} images but {captions.Count} captions; each image needs one caption.");
         if (images.Count == 0) throw new DataException("There are no images to train on.");
         var vocabulary = CaptionVocabulary.Build(captions);
-        var data = Dataset(images, captions, vocabulary, options);
+        int[] inputShape = options.Encoder == CaptionEncoder.Convolutional
+            ? [3, options.ImageHeight, options.ImageWidth]
+            : [images[0]?.Length ?? throw new DataException("Image 0 is missing.")];
+        var data = Dataset(images, captions, vocabulary, options, inputShape);
 
         var model = Build(vocabulary, options);
         long steps = (long)options.Epochs * ((int)(data.Count * (1 - options.ValidationSplit)) + options.BatchSize - 1) / options.BatchSize;
@@ -45,19 +49,23 @@ public static class CaptionTrainer
             ResumeFrom = fit?.ResumeFrom,
             CancellationToken = fit?.CancellationToken ?? default,
         });
-        return new CaptionTrainingResult(model, vocabulary, options, history);
+        return new CaptionTrainingResult(model, vocabulary, options, inputShape, history);
     }
 
     private static EncoderDecoder Build(CaptionVocabulary vocabulary, CaptionTrainingOptions options)
     {
         // Ink, not light: 1 − x/255 puts the near-white background at ≈ 0, so what the convolutions see is the objects.
-        var encoder = new Sequential(new Rescaling(-1 / 255f, 1f));
-        foreach (int filters in options.Filters)
+        var encoder = new Sequential();
+        if (options.Encoder == CaptionEncoder.Convolutional)
         {
-            encoder.Add(new Conv2D(filters, 3, Activation.Relu, Padding.Same));
-            encoder.Add(new MaxPool2D(2));
+            encoder.Add(new Rescaling(-1 / 255f, 1f));
+            foreach (int filters in options.Filters)
+            {
+                encoder.Add(new Conv2D(filters, 3, Activation.Relu, Padding.Same));
+                encoder.Add(new MaxPool2D(2));
+            }
+            encoder.Add(new Flatten());
         }
-        encoder.Add(new Flatten());
         encoder.Add(new Dense(options.FeatureUnits, Activation.Relu));
         if (options.Dropout > 0) encoder.Add(new Dropout(options.Dropout));
         // Linear, not tanh: a saturating output let the first epochs settle on one image-independent state (the caption
@@ -69,14 +77,14 @@ public static class CaptionTrainer
         return new EncoderDecoder(encoder, decoder);
     }
 
-    /// <summary>Images channels-last for the trainer; token inputs/targets padded to the longest caption + 1.</summary>
-    private static SequenceDataset Dataset(IReadOnlyList<float[]> images, IReadOnlyList<string> captions, CaptionVocabulary vocabulary, CaptionTrainingOptions options)
+    /// <summary>Images channels-last for the trainer (features as they are); token inputs/targets padded to the longest caption + 1.</summary>
+    private static SequenceDataset Dataset(IReadOnlyList<float[]> images, IReadOnlyList<string> captions, CaptionVocabulary vocabulary, CaptionTrainingOptions options, int[] inputShape)
     {
-        const int channels = 3;
-        int h = options.ImageHeight, w = options.ImageWidth, pixels = channels * h * w, n = images.Count;
+        bool pixelsIn = options.Encoder == CaptionEncoder.Convolutional;
+        int channels = 3, h = options.ImageHeight, w = options.ImageWidth, pixels = inputShape.Aggregate(1, (a, b) => a * b), n = images.Count;
         var encoded = captions.Select(vocabulary.Encode).ToArray();
         int steps = encoded.Max(c => c.Length) + 1;
-        var x = Tensor.Zeros(n, h, w, channels);
+        var x = pixelsIn ? Tensor.Zeros(n, h, w, channels) : Tensor.Zeros(n, pixels);
         var input = Tensor.Zeros(n, steps);
         var target = Tensor.Zeros(n, steps);
         var lengths = new int[n];
@@ -84,8 +92,11 @@ public static class CaptionTrainer
         {
             var image = images[i] ?? throw new DataException($"Image {i} is missing.");
             if (image.Length != pixels)
-                throw new DataException($"Image {i} has {image.Length} values; expected {channels}×{h}×{w} = {pixels} (channels-first pixels of a {w}×{h} RGB image).");
-            ImageLayout.ChannelsFirstToLast(image, x.Data.AsSpan(i * pixels, pixels), channels, h, w);
+                throw new DataException(pixelsIn
+                    ? $"Image {i} has {image.Length} values; expected {channels}×{h}×{w} = {pixels} (channels-first pixels of a {w}×{h} RGB image)."
+                    : $"Image {i} has {image.Length} features; expected {pixels} like image 0.");
+            if (pixelsIn) ImageLayout.ChannelsFirstToLast(image, x.Data.AsSpan(i * pixels, pixels), channels, h, w);
+            else image.CopyTo(x.Data, i * pixels);
             var words = encoded[i];
             input.Data[i * steps] = CaptionVocabulary.BeginId;
             for (int t = 0; t < words.Length; t++)

@@ -3,6 +3,9 @@ namespace RnnOnnx.ML.Captioning;
 /// <summary>How <see cref="CaptionTrainer"/> builds and trains a captioner (CNN encoder → LSTM decoder).</summary>
 public sealed record CaptionTrainingOptions
 {
+    /// <summary>Pixels through the trainer's own CNN (default), or feature vectors from another image model.</summary>
+    public CaptionEncoder Encoder { get; init; } = CaptionEncoder.Convolutional;
+
     /// <summary>Image height the encoder takes (images of other sizes are resized by the ML.NET pipeline first).</summary>
     public int ImageHeight { get; init; } = 64;
 
@@ -45,6 +48,7 @@ public sealed record CaptionTrainingOptions
     internal void Validate()
     {
         void Check(bool ok, string message) { if (!ok) throw new ModelConfigurationException(message); }
+        Check(Enum.IsDefined(Encoder), $"Encoder {(int)Encoder} is not a CaptionEncoder value.");
         Check(ImageHeight >= 4 && ImageWidth >= 4, $"Image size must be at least 4×4, got {ImageHeight}×{ImageWidth}.");
         Check(Filters.Count >= 1 && Filters.All(f => f >= 1), $"Filters must be one or more positive counts, got [{string.Join(", ", Filters)}].");
         Check(ImageHeight >> Filters.Count >= 1 && ImageWidth >> Filters.Count >= 1, $"{Filters.Count} poolings halve a {ImageHeight}×{ImageWidth} image to nothing; use fewer convolutions.");

@@ -7,13 +7,16 @@ namespace RnnOnnx.ML.Captioning;
 /// <summary>A trained captioner: the model, its vocabulary and history, and its export to ONNX.</summary>
 public sealed class CaptionTrainingResult
 {
-    internal CaptionTrainingResult(EncoderDecoder model, CaptionVocabulary vocabulary, CaptionTrainingOptions options, History history)
+    internal CaptionTrainingResult(EncoderDecoder model, CaptionVocabulary vocabulary, CaptionTrainingOptions options, int[] inputShape, History history)
     {
+        _inputShape = inputShape;
         Model = model;
         Vocabulary = vocabulary;
         Options = options;
         History = history;
     }
+
+    private readonly int[] _inputShape;
 
     /// <summary>The trained encoder and decoder.</summary>
     public EncoderDecoder Model { get; }
@@ -38,7 +41,7 @@ public sealed class CaptionTrainingResult
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
         string encoderPath = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + ".encoder.onnx");
-        var config = new CaptionModelConfig(Vocabulary, Options.ImageHeight, Options.ImageWidth, 3, Options.MaxLength, Path.GetFileName(encoderPath), Path.GetFileName(full));
+        var config = new CaptionModelConfig(Vocabulary, Options.Encoder, _inputShape, Options.MaxLength, Path.GetFileName(encoderPath), Path.GetFileName(full));
         var (encoder, decoder) = OnnxExporter.Export(Model, new OnnxExportOptions { Task = CaptionModel.Task, Config = config.ToJson() });
         AtomicFile.WriteAllBytes(encoderPath, encoder);
         AtomicFile.WriteAllBytes(full, decoder);
