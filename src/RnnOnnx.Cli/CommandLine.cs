@@ -23,6 +23,7 @@ internal static class CommandLine
         root.Subcommands.Add(ForecastCommand.Create(output, error));
         root.Subcommands.Add(TrainCommand.Create(output, error));
         root.Subcommands.Add(GenerateCommand.Create(output, error));
+        root.Subcommands.Add(ServeCommand.Create());
         var parsed = root.Parse(args);
         try
         {
