@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RnnOnnx.Server.Endpoints;
 using RnnOnnx.Server.Hosting;
 using RnnOnnx.Server.Metrics;
@@ -29,6 +30,8 @@ public static class InferenceHost
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        // A line per request is too much for a server answering thousands a second; start-up, shutdown and errors stay.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         InferenceServices.Add(builder.Services, options);
         var app = builder.Build();
         foreach (var url in urls ?? []) app.Urls.Add(url);

@@ -25,8 +25,8 @@ public sealed class ServerOptions
     public int MaxBatchSize { get; set; } = 64;
 
     /// <summary>
-    /// Longest a batch waits for more requests once it has one. It only waits while requests are arriving together
-    /// (the previous batch held more than one), so a lone client never pays it. Default 2 ms.
+    /// Longest a batch waits for more requests once it has one. It waits only until it is as large as the previous
+    /// batch, so a lone client never pays it and clients that come back together are not held past their arrival. Default 2 ms.
     /// </summary>
     public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(2);
 

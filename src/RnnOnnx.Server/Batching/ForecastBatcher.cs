@@ -5,8 +5,10 @@ namespace RnnOnnx.Server.Batching;
 
 /// <summary>
 /// Gathers one model's concurrent forecast requests into one <see cref="RnnForecastModel.ForecastBatch"/> call:
-/// everything queued while the previous call ran goes into the next (up to the maximum batch size), and while
-/// requests arrive together the batch waits up to the maximum wait for more. A lone client is never made to wait.
+/// everything queued while the previous call ran goes into the next (up to the maximum batch size). Then the batch
+/// waits, at most the maximum wait, only until it is as large as the previous one: clients answered together tend to
+/// come back together, and a batch that waited for requests no one is about to send would only add latency. A lone
+/// client (previous batch of one) is never made to wait.
 /// </summary>
 internal sealed class ForecastBatcher : IAsyncDisposable
 {
@@ -43,17 +45,18 @@ internal sealed class ForecastBatcher : IAsyncDisposable
         {
             batch.Clear();
             while (batch.Count < _maxBatch && reader.TryRead(out var job)) batch.Add(job);
-            if (previous > 1 && batch.Count < _maxBatch && _maxWait > TimeSpan.Zero) await GatherMoreAsync(batch).ConfigureAwait(false);
+            int target = Math.Min(previous, _maxBatch);
+            if (batch.Count < target && _maxWait > TimeSpan.Zero) await GatherMoreAsync(batch, target).ConfigureAwait(false);
             previous = batch.Count;
             Run(batch);
         }
     }
 
-    private async Task GatherMoreAsync(List<Job> batch)
+    private async Task GatherMoreAsync(List<Job> batch, int target)
     {
         long start = _time.GetTimestamp();
         var reader = _queue.Reader;
-        while (batch.Count < _maxBatch)
+        while (batch.Count < target)
         {
             if (reader.TryRead(out var job)) { batch.Add(job); continue; }
             var left = _maxWait - _time.GetElapsedTime(start);
