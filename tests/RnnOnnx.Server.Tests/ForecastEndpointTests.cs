@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using RnnOnnx.Server.Tests.Support;
-using static RnnOnnx.Server.Tests.Support.Http;
 
 namespace RnnOnnx.Server.Tests;
 
+/// <summary>The model list and forecasting, batched or not, against the forecaster loaded apart.</summary>
 [Collection(SharedModelFolder.Name)]
 public sealed class ForecastEndpointTests(ModelFolder folder)
 {

@@ -1,7 +1,3 @@
-using System.Net;
-using RnnOnnx.Server.Tests.Support;
-using static RnnOnnx.Server.Tests.Support.Http;
-
 namespace RnnOnnx.Server.Tests;
 
 /// <summary>Limits and shutdown on Kestrel over loopback, with a request held in flight by a body sent in two parts.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using RnnOnnx.Server.Tests.Support;
-using static RnnOnnx.Server.Tests.Support.Http;
-
 namespace RnnOnnx.Server.Tests;
 
 /// <summary>The malformed-request corpus: every request gets a 4xx problem naming what is wrong, never a 5xx, and the server keeps serving.</summary>

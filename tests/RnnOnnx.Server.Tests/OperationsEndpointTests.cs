@@ -1,9 +1,6 @@
-using System.Net;
-using RnnOnnx.Server.Tests.Support;
-using static RnnOnnx.Server.Tests.Support.Http;
-
 namespace RnnOnnx.Server.Tests;
 
+/// <summary>/healthz, /readyz and /metrics, through the test server.</summary>
 [Collection(SharedModelFolder.Name)]
 public sealed class OperationsEndpointTests(ModelFolder folder)
 {

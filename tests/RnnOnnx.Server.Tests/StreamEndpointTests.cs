@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Time.Testing;
-using RnnOnnx.Server.Tests.Support;
-using static RnnOnnx.Server.Tests.Support.Http;
 
 namespace RnnOnnx.Server.Tests;
 
+/// <summary>Streaming forecast sessions: engine semantics, the cap and the time-to-live (on a fake clock).</summary>
 [Collection(SharedModelFolder.Name)]
 public sealed class StreamEndpointTests(ModelFolder folder)
 {

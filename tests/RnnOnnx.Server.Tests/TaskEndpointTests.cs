@@ -1,11 +1,9 @@
-using System.Net;
 using RnnOnnx.ML.Text;
-using RnnOnnx.Server.Tests.Support;
 using SkiaSharp;
-using static RnnOnnx.Server.Tests.Support.Http;
 
 namespace RnnOnnx.Server.Tests;
 
+/// <summary>generate, run and caption, each against what the library gives for the same model and input.</summary>
 [Collection(SharedModelFolder.Name)]
 public sealed class TaskEndpointTests(ModelFolder folder)
 {
