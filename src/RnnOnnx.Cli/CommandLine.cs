@@ -25,6 +25,7 @@ internal static class CommandLine
         root.Subcommands.Add(GenerateCommand.Create(output, error));
         root.Subcommands.Add(ScenesCommand.Create(output));
         root.Subcommands.Add(CaptionCommand.Create(output, error));
+        root.Subcommands.Add(ServeCommand.Create());
         var parsed = root.Parse(args);
         try
         {

@@ -43,5 +43,26 @@ internal sealed class ForecastSession : IDisposable
         return output.AsSpan(output.Length - horizon).ToArray();
     }
 
+    /// <summary>
+    /// Runs B contexts of one length T from zero states as one [B, T, 1] batch; returns each row's last-step H outputs.
+    /// </summary>
+    public float[][] RunBatch(float[][] contexts, int horizon)
+    {
+        int b = contexts.Length, t = contexts[0].Length;
+        var steps = new float[b * t];
+        for (int r = 0; r < b; r++) contexts[r].CopyTo(steps, r * t);
+        var inputs = new List<NamedOnnxValue>
+        {
+            NamedOnnxValue.CreateFromTensor(OnnxNames.Input, new DenseTensor<float>(steps, [b, t, 1])),
+        };
+        for (int i = 0; i < _stateInputs.Length; i++)
+            inputs.Add(NamedOnnxValue.CreateFromTensor(_stateInputs[i], new DenseTensor<float>(new float[b * _stateWidths[i]], [b, _stateWidths[i]])));
+        using var results = _session.Run(inputs, [OnnxNames.Output]);
+        var output = results[0].AsTensor<float>().ToArray();
+        // Output is [B, T, H]: row r's last step starts at (r·T + T − 1)·H.
+        int width = output.Length / (b * t);
+        return Enumerable.Range(0, b).Select(r => output.AsSpan(((r * t) + t - 1) * width + width - horizon, horizon).ToArray()).ToArray();
+    }
+
     public void Dispose() => _session.Dispose();
 }

@@ -1,0 +1,41 @@
+using RnnOnnx.ML.Forecasting;
+using RnnOnnx.ML.Text;
+using RnnOnnx.Onnx;
+
+namespace RnnOnnx.Server.Models;
+
+/// <summary>
+/// One <c>.onnx</c> file of the models folder: its bytes and metadata (enough for <c>/run</c>), and the loaded
+/// model its task calls for. A file that could not be loaded for its task stays listed with the reason.
+/// </summary>
+internal sealed class ServedModel : IDisposable
+{
+    public required string Name { get; init; }
+
+    public required string File { get; init; }
+
+    /// <summary>The <c>rnnonnx.task</c> metadata, or "" when the file has none (any ONNX model: /run only).</summary>
+    public required string Task { get; init; }
+
+    public byte[]? Onnx { get; init; }
+
+    public OnnxModelInfo? Info { get; init; }
+
+    public RnnForecastModel? Forecaster { get; init; }
+
+    public TextGenerator? Generator { get; init; }
+
+    public IImageCaptioner? Captioner { get; init; }
+
+    /// <summary>Why the model cannot serve its task (null when it can).</summary>
+    public string? NotReadyReason { get; init; }
+
+    public bool Ready => NotReadyReason is null;
+
+    public void Dispose()
+    {
+        Forecaster?.Dispose();
+        Generator?.Dispose();
+        Captioner?.Dispose();
+    }
+}

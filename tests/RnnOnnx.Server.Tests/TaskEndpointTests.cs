@@ -1,0 +1,56 @@
+using RnnOnnx.ML.Text;
+using SkiaSharp;
+
+namespace RnnOnnx.Server.Tests;
+
+/// <summary>generate, run and caption, each against what the library gives for the same model and input.</summary>
+[Collection(SharedModelFolder.Name)]
+public sealed class TaskEndpointTests(ModelFolder folder)
+{
+    [Fact]
+    public async Task Generate_gives_the_generators_text_for_the_same_seed_and_options()
+    {
+        using var factory = new ServerFactory(folder.Path);
+        using var client = factory.CreateClient();
+        const string body = """{"prompt": "the c", "length": 40, "temperature": 0.8, "top_k": 3, "seed": 5}""";
+        var first = await ReadJsonAsync(await client.PostAsync("/v1/models/chars/generate", Json(body)));
+        var second = await ReadJsonAsync(await client.PostAsync("/v1/models/chars/generate", Json(body)));
+        string text = first.GetProperty("text").GetString()!;
+        using var generator = TextGenerator.Load(folder.File("chars"));
+        Assert.Equal(generator.Generate("the c", 40, new SamplingOptions { Temperature = 0.8f, TopK = 3, Seed = 5 }), text);
+        Assert.Equal(text, second.GetProperty("text").GetString());
+        var other = await ReadJsonAsync(await client.PostAsync("/v1/models/chars/generate", Json("""{"prompt": "the c", "length": 40, "seed": 6}""")));
+        Assert.Equal(40, other.GetProperty("text").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task Run_answers_every_output_of_any_served_model_as_tensor_json()
+    {
+        using var factory = new ServerFactory(folder.Path);
+        using var client = factory.CreateClient();
+        var answer = await ReadJsonAsync(await client.PostAsync("/v1/models/plain/run",
+            Json("""{"input": {"shape": [2, 3], "data": [1, 2, 3, 0, 1, 2]}}""")));
+        var output = answer.GetProperty("output");
+        Assert.Equal([2, 3, folder.Vocabulary.Count], output.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
+        Assert.Equal(2 * 3 * folder.Vocabulary.Count, output.GetProperty("data").GetArrayLength());
+        var wrongShape = await client.PostAsync("/v1/models/plain/run", Json("""{"input": {"shape": [2, 3, 1], "data": [1, 2, 3, 0, 1, 2]}}"""));
+        await AssertProblemAsync(wrongShape, HttpStatusCode.BadRequest, "shape [2, 3, 1]");
+    }
+
+    [Fact]
+    public async Task Caption_decodes_the_image_first_and_a_model_this_build_cannot_caption_answers_409()
+    {
+        using var factory = new ServerFactory(folder.Path);
+        using var client = factory.CreateClient();
+        using var bitmap = new SKBitmap(8, 8);
+        bitmap.Erase(SKColors.CornflowerBlue);
+        using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        var image = new ByteArrayContent(png.ToArray());
+        image.Headers.ContentType = new("image/png");
+        await AssertProblemAsync(await client.PostAsync("/v1/models/captioner/caption", image), HttpStatusCode.Conflict, "cannot caption");
+        var text = new ByteArrayContent("not a picture"u8.ToArray());
+        await AssertProblemAsync(await client.PostAsync("/v1/models/captioner/caption", text), HttpStatusCode.BadRequest, "not an image");
+        await AssertProblemAsync(await client.PostAsync("/v1/models/nope/caption", new ByteArrayContent(png.ToArray())), HttpStatusCode.NotFound, "no model 'nope'");
+        await AssertProblemAsync(await client.PostAsync("/v1/models/air/caption", new ByteArrayContent(png.ToArray())), HttpStatusCode.NotFound, "not a 'caption' model");
+    }
+}
