@@ -64,7 +64,7 @@ public sealed class ForecastEndpointTests(ModelFolder folder)
         using var client = factory.CreateClient();
         var models = (await ReadJsonAsync(await client.GetAsync("/v1/models"))).GetProperty("models").EnumerateArray()
             .ToDictionary(m => m.GetProperty("name").GetString()!);
-        Assert.Equal(["air", "captioner", "chars", "junk", "plain"], models.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["air", "badcaption", "captioner", "captioner.encoder", "chars", "junk", "plain"], models.Keys.Order(StringComparer.Ordinal));
         Assert.True(models["air"].GetProperty("ready").GetBoolean());
         Assert.Equal("forecast", models["air"].GetProperty("task").GetString());
         Assert.Equal(6, models["air"].GetProperty("details").GetProperty("horizon").GetInt32());
@@ -73,8 +73,12 @@ public sealed class ForecastEndpointTests(ModelFolder folder)
         Assert.True(models["chars"].GetProperty("ready").GetBoolean());
         Assert.True(models["plain"].GetProperty("ready").GetBoolean());
         Assert.Equal(["/v1/models/plain/run"], models["plain"].GetProperty("endpoints").EnumerateArray().Select(e => e.GetString()));
-        Assert.False(models["captioner"].GetProperty("ready").GetBoolean());
-        Assert.Contains("caption", models["captioner"].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.True(models["captioner"].GetProperty("ready").GetBoolean());
+        Assert.Contains("/v1/models/captioner/caption", models["captioner"].GetProperty("endpoints").EnumerateArray().Select(e => e.GetString()));
+        Assert.False(models["captioner.encoder"].GetProperty("ready").GetBoolean());
+        Assert.Contains("encoder half", models["captioner.encoder"].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.False(models["badcaption"].GetProperty("ready").GetBoolean());
+        Assert.Contains("vocabulary", models["badcaption"].GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.False(models["junk"].GetProperty("ready").GetBoolean());
         Assert.Contains("junk.onnx", models["junk"].GetProperty("reason").GetString(), StringComparison.Ordinal);
     }

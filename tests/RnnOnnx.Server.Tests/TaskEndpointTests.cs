@@ -1,5 +1,5 @@
 using RnnOnnx.ML.Text;
-using SkiaSharp;
+using RnnOnnx.ML.Captioning;
 
 namespace RnnOnnx.Server.Tests;
 
@@ -38,19 +38,24 @@ public sealed class TaskEndpointTests(ModelFolder folder)
     }
 
     [Fact]
-    public async Task Caption_decodes_the_image_first_and_a_model_this_build_cannot_caption_answers_409()
+    public async Task Caption_answers_with_the_library_caption_and_refuses_what_it_cannot_caption()
     {
         using var factory = new ServerFactory(folder.Path);
         using var client = factory.CreateClient();
-        using var bitmap = new SKBitmap(8, 8);
-        bitmap.Erase(SKColors.CornflowerBlue);
-        using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        var image = new ByteArrayContent(png.ToArray());
+        var scene = new SceneGenerator(31).NextScene();
+        var image = new ByteArrayContent(scene.ToPng());
         image.Headers.ContentType = new("image/png");
-        await AssertProblemAsync(await client.PostAsync("/v1/models/captioner/caption", image), HttpStatusCode.Conflict, "cannot caption");
+        var answer = await ReadJsonAsync(await client.PostAsync("/v1/models/captioner/caption", image));
+        Assert.Contains(answer.GetProperty("caption").GetString(), scene.References);
+        using (var captioner = new ImageCaptioner(System.IO.Path.Combine(folder.Path, "captioner.onnx")))
+            Assert.Equal(captioner.CaptionImages([scene.ToPng()])[0].Caption, answer.GetProperty("caption").GetString());
+
         var text = new ByteArrayContent("not a picture"u8.ToArray());
         await AssertProblemAsync(await client.PostAsync("/v1/models/captioner/caption", text), HttpStatusCode.BadRequest, "not an image");
-        await AssertProblemAsync(await client.PostAsync("/v1/models/nope/caption", new ByteArrayContent(png.ToArray())), HttpStatusCode.NotFound, "no model 'nope'");
-        await AssertProblemAsync(await client.PostAsync("/v1/models/air/caption", new ByteArrayContent(png.ToArray())), HttpStatusCode.NotFound, "not a 'caption' model");
+        var png = scene.ToPng();
+        await AssertProblemAsync(await client.PostAsync("/v1/models/badcaption/caption", new ByteArrayContent(png)), HttpStatusCode.Conflict, "vocabulary");
+        await AssertProblemAsync(await client.PostAsync("/v1/models/captioner.encoder/caption", new ByteArrayContent(png)), HttpStatusCode.Conflict, "encoder half");
+        await AssertProblemAsync(await client.PostAsync("/v1/models/nope/caption", new ByteArrayContent(png)), HttpStatusCode.NotFound, "no model 'nope'");
+        await AssertProblemAsync(await client.PostAsync("/v1/models/air/caption", new ByteArrayContent(png)), HttpStatusCode.NotFound, "not a 'caption' model");
     }
 }

@@ -5,14 +5,13 @@ using RnnOnnx.Server.Contracts;
 using RnnOnnx.Server.Hosting;
 using RnnOnnx.Server.Models;
 using RnnOnnx.Server.Problems;
-using SkiaSharp;
 
 namespace RnnOnnx.Server.Endpoints;
 
 /// <summary>
-/// <c>POST /v1/models/{name}/caption</c> with the image's bytes as the body (PNG, JPEG, WebP, GIF, BMP): the
-/// image is decoded first, so bytes that are not an image get a 400 whatever the model; then the model's
-/// <see cref="IImageCaptioner"/> captions it.
+/// <c>POST /v1/models/{name}/caption</c> with the image's bytes as the body (PNG, JPEG, WebP, GIF, BMP): the model's
+/// <see cref="ML.Captioning.ImageCaptioner"/> decodes, resizes and captions it through the same ML.NET pipeline as
+/// `rnnonnx caption`; bytes that are not an image get a 400 naming why.
 /// </summary>
 internal static class CaptionEndpoint
 {
@@ -25,17 +24,9 @@ internal static class CaptionEndpoint
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, cancellationToken);
         if (body.Length == 0) throw new ProblemException(400, "Invalid image", "The body is empty; send the image's bytes (PNG, JPEG, WebP, GIF or BMP).");
-        using var image = Decode(body.ToArray());
         var captioner = catalog.Get(name, ModelTask.Caption).Captioner!;
-        return new CaptionResponse(name, captioner.Caption(image, cancellationToken));
-    }
-
-    private static SKBitmap Decode(byte[] bytes)
-    {
-        // SKBitmap.Decode throws on bytes no codec recognises; asking for the codec first tells that case apart.
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data);
-        return (codec is null ? null : SKBitmap.Decode(codec))
-            ?? throw new ProblemException(400, "Invalid image", $"The body's {bytes.Length} bytes are not an image SkiaSharp can decode (PNG, JPEG, WebP, GIF or BMP).");
+        var result = captioner.CaptionImages([body.ToArray()])[0];
+        return result.Caption is { } caption ? new CaptionResponse(name, caption)
+            : throw new ProblemException(400, "Invalid image", $"The body's {body.Length} bytes are not an image the captioner can use: {result.Error}.");
     }
 }

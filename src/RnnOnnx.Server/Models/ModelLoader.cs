@@ -1,3 +1,4 @@
+using RnnOnnx.ML.Captioning;
 using RnnOnnx.ML.Forecasting;
 using RnnOnnx.ML.Text;
 using RnnOnnx.Onnx;
@@ -28,12 +29,13 @@ internal static class ModelLoader
             {
                 ModelTask.Forecast => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Forecaster = RnnForecastModel.Load(path) },
                 ModelTask.Generate => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Generator = TextGenerator.Load(path, warn: warn) },
-                // The captioning model type is not in this build yet: listed, /run works, /caption explains.
-                ModelTask.Caption => new ServedModel
+                // A captioner is two files; the decoder (the step graph) serves /caption, the encoder only /run.
+                ModelTask.Caption when info.Metadata.GetValueOrDefault("rnnonnx.graph") == "encoder" => new ServedModel
                 {
                     Name = name, File = path, Task = task, Onnx = bytes, Info = info,
-                    NotReadyReason = "this build of rnnonnx cannot caption yet: the caption model type is not part of it",
+                    NotReadyReason = $"this file is the encoder half of a captioner; caption with the model of its decoder file (named in its rnnonnx.config)",
                 },
+                ModelTask.Caption => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Captioner = new ImageCaptioner(path) },
                 _ => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info },
             };
         }

@@ -1,3 +1,4 @@
+using RnnOnnx.ML.Captioning;
 using RnnOnnx.ML.Forecasting;
 using RnnOnnx.ML.Text;
 using RnnOnnx.Onnx;
@@ -25,7 +26,8 @@ internal sealed class ServedModel : IDisposable
 
     public TextGenerator? Generator { get; init; }
 
-    public IImageCaptioner? Captioner { get; init; }
+    /// <summary>The captioner (thread-safe: its ONNX Runtime sessions are shared, each call builds its own data views).</summary>
+    public ImageCaptioner? Captioner { get; init; }
 
     /// <summary>Why the model cannot serve its task (null when it can).</summary>
     public string? NotReadyReason { get; init; }

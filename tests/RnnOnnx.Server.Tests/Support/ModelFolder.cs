@@ -9,8 +9,9 @@ using RnnOnnx.Training;
 namespace RnnOnnx.Server.Tests.Support;
 
 /// <summary>
-/// A models folder made once for all server tests: a small forecaster (air), a small character model (chars), a
-/// caption-task model (captioner, not servable by this build), a plain sequence model (plain) and a broken file (junk).
+/// A models folder made once for all server tests: a small forecaster (air), a small character model (chars), the
+/// shipped captioner (captioner + captioner.encoder), a caption-task file that is no captioner (badcaption), a plain
+/// sequence model (plain) and a broken file (junk).
 /// </summary>
 public sealed class ModelFolder : IDisposable
 {
@@ -28,7 +29,9 @@ public sealed class ModelFolder : IDisposable
         chars.Compile(new Adam(0.02f), new SoftmaxCrossEntropy());
         chars.Fit(TextWindows.Create(Vocabulary.Encode(text), window: 8), new FitOptions { Epochs = 2, BatchSize = 8, Seed = 3 });
         OnnxExporter.Export(chars, File("chars"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = "generate", Config = Vocabulary.ToConfigJson() });
-        OnnxExporter.Export(chars, File("captioner"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = "caption" });
+        OnnxExporter.Export(chars, File("badcaption"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = "caption" });
+        foreach (string half in new[] { "captioner.onnx", "captioner.encoder.onnx" })
+            System.IO.File.Copy(System.IO.Path.Combine(RepositoryRoot(), "models", "caption", half), System.IO.Path.Combine(Path, half));
         OnnxExporter.Export(chars, File("plain"), new OnnxExportOptions { Task = "sequence" });
         System.IO.File.WriteAllBytes(File("junk"), [1, 2, 3, 4, 5]);
     }
@@ -49,6 +52,13 @@ public sealed class ModelFolder : IDisposable
         return Enumerable.Range(0, n).Select(t => level + 0.8 * t + 15 * Math.Sin(2 * Math.PI * t / 12) + rng.NextDouble() * 3).ToArray();
     }
 
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "RnnOnnx.sln"))) return dir.FullName;
+        throw new InvalidOperationException("RnnOnnx.sln not found above " + AppContext.BaseDirectory);
+    }
+
     public void Dispose()
     {
         Forecaster.Dispose();
@@ -60,4 +70,5 @@ public sealed class ModelFolder : IDisposable
 public sealed class SharedModelFolder : ICollectionFixture<ModelFolder>
 {
     public const string Name = "server";
+
 }
