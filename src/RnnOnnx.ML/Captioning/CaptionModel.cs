@@ -201,8 +201,13 @@ public sealed class CaptionModel : IDisposable
         var all = results[0].AsTensor<float>().ToArray();
         int v = Vocabulary.Count;
         if (all.Length != r * v) throw new ModelFileException($"'{DecoderPath}' outputs {all.Length / Math.Max(1, r)} scores per step but its vocabulary has {v} words.");
+        // The step model gives logits; the search ranks by probability.
         var probabilities = new float[r][];
-        for (int i = 0; i < r; i++) probabilities[i] = all.AsSpan(i * v, v).ToArray();
+        for (int i = 0; i < r; i++)
+        {
+            probabilities[i] = new float[v];
+            System.Numerics.Tensors.TensorPrimitives.SoftMax(all.AsSpan(i * v, v), probabilities[i]);
+        }
         var states = new float[_stateOutputs.Length][];
         for (int s = 0; s < states.Length; s++) states[s] = results[s + 1].AsTensor<float>().ToArray();
         return (probabilities, states);

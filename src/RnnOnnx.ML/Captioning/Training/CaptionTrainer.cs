@@ -8,7 +8,7 @@ namespace RnnOnnx.ML.Captioning;
 /// <summary>
 /// Trains a Show-and-Tell captioner with the native trainer: a small CNN (Rescaling to ink 1 − x/255 → [3×3 Conv2D +
 /// ReLU → 2×2 MaxPool]… → Flatten → Dense(ReLU) → Dense(linear)) maps the image to the LSTM decoder's initial h and c; the
-/// decoder (Embedding → LSTM → Dense softmax) learns the caption with teacher forcing: input ⟨bos⟩ w₁ … wₙ, target
+/// decoder (Embedding → LSTM → Dense logits) learns the caption with teacher forcing: input ⟨bos⟩ w₁ … wₙ, target
 /// w₁ … wₙ ⟨eos⟩, padding masked. Encoder and decoder train jointly through the initial state.
 /// </summary>
 public static class CaptionTrainer
@@ -73,7 +73,9 @@ public static class CaptionTrainer
         encoder.Add(new Dense(2 * options.Units, Activation.Linear));
         var decoder = new Sequential(new Embedding(vocabulary.Count, options.EmbeddingSize), new Lstm(options.Units, returnSequences: true));
         if (options.Dropout > 0) decoder.Add(new Dropout(options.Dropout));
-        decoder.Add(new Dense(vocabulary.Count, Activation.Softmax));
+        // Logits out (softmax lives in the loss while training and in the search at inference), as the spec of the step
+        // model asks and as the text model does.
+        decoder.Add(new Dense(vocabulary.Count));
         return new EncoderDecoder(encoder, decoder);
     }
 
