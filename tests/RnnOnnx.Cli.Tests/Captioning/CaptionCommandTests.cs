@@ -19,7 +19,7 @@ public sealed class CaptionCommandTests : IDisposable
         throw new InvalidOperationException("RnnOnnx.sln not found");
     }
 
-    private List<ShapeScene> Scenes(string folder, int count)
+    private static List<ShapeScene> Scenes(string folder, int count)
     {
         Directory.CreateDirectory(folder);
         var generator = new SceneGenerator(9090);

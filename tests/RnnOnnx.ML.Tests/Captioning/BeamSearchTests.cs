@@ -8,7 +8,7 @@ public class BeamSearchTests
     // Tokens: 0 pad, 1 begin, 2 end, 3 "x", 4 "y". After begin: x 0.6, y 0.4. After x: end 0.3 or y 0.35 / x 0.35
     // (so "x" alone = 0.18, and every longer x-caption is smaller still); after y: end 0.9. Greedy takes x (0.6), then
     // x or y at 0.35: "x x" … → ends below 0.18; beam 2 keeps "y" (0.4) whose end gives 0.36, the best caption.
-    private static float[] Next(IReadOnlyList<int> prefix)
+    private static float[] Next(List<int> prefix)
     {
         if (prefix.Count == 0) return [0, 0, 0, 0.6f, 0.4f];
         return prefix[^1] == 3 ? [0, 0, 0.3f, 0.35f, 0.35f] : [0, 0, 0.9f, 0.05f, 0.05f];

@@ -30,7 +30,7 @@ public sealed class ShippedCaptionerTests : IDisposable
         return scenes;
     }
 
-    private IEstimator<ITransformer> Pipeline(int beam = 1, int batch = 64) =>
+    private EstimatorChain<CaptionTransformer> Pipeline(int beam = 1, int batch = 64) =>
         _ml.Transforms.LoadImages("Image", _folder, nameof(ImageFile.Path))
             .Append(_ml.Transforms.ResizeImages("Image", 64, 64))
             .Append(_ml.Transforms.ExtractPixels("Pixels", "Image"))
