@@ -13,7 +13,9 @@ namespace RnnOnnx.ML.Forecasting;
 /// </summary>
 public sealed class RnnForecastEngine : IDisposable
 {
-    private const string Magic = "rnnonnx.forecast-engine/1";
+    private const string Magic = "rnnonnx.forecast-engine/2";
+    /// <summary>Checkpoints written before models had a drift; they read as drift 0, which is what their models used.</summary>
+    private const string MagicWithoutDrift = "rnnonnx.forecast-engine/1";
     private readonly RnnForecastModel _model;
     private readonly bool _ownsModel;
     private readonly SeriesScaler _scaler;
@@ -48,7 +50,7 @@ public sealed class RnnForecastEngine : IDisposable
     /// <summary>Adds one observation; a NaN (missing) observation is taken as the one-step forecast.</summary>
     public void Update(double observation)
     {
-        double z = double.IsFinite(observation) ? _scaler.Forward(observation) : _lastZ + _scaler.Scale * _output[0];
+        double z = double.IsFinite(observation) ? _scaler.Forward(observation) : _lastZ + _scaler.Scale * (_output[0] + _scaler.Drift);
         if (!double.IsFinite(z)) throw new DataException($"Observation {observation} cannot be used: the model forecasts the log of this series, so values must be positive.");
         _output = _model.Session.Run([(float)((z - _lastZ) / _scaler.Scale)], _states, _model.Horizon);
         _lastZ = z;
@@ -65,6 +67,7 @@ public sealed class RnnForecastEngine : IDisposable
         w.Write(Key);
         w.Write(_scaler.Log);
         w.Write(_scaler.Scale);
+        w.Write(_scaler.Drift);
         w.Write(_lastZ);
         w.Write(Observations);
         WriteFloats(w, _output);
@@ -90,7 +93,8 @@ public sealed class RnnForecastEngine : IDisposable
         {
             using var stream = File.OpenRead(path);
             using var r = new BinaryReader(stream, Encoding.UTF8);
-            if (stream.Length < Magic.Length || r.ReadString() != Magic) throw new ModelFileException($"'{path}' is not a forecasting engine checkpoint.");
+            string magic = stream.Length < Magic.Length ? "" : r.ReadString();
+            if (magic != Magic && magic != MagicWithoutDrift) throw new ModelFileException($"'{path}' is not a forecasting engine checkpoint.");
             var onnx = r.ReadBytes(r.ReadInt32());
             bool owns = model is null;
             if (model is not null && !SHA256.HashData(onnx).AsSpan().SequenceEqual(SHA256.HashData(model.OnnxModel)))
@@ -98,6 +102,7 @@ public sealed class RnnForecastEngine : IDisposable
             model ??= RnnForecastModel.FromBytes(onnx, $"Checkpoint '{path}'");
             string key = r.ReadString();
             var scaler = new SeriesScaler(r.ReadBoolean(), r.ReadDouble());
+            if (magic == Magic) scaler = scaler with { Drift = r.ReadDouble() };
             double lastZ = r.ReadDouble();
             long observations = r.ReadInt64();
             var output = ReadFloats(r);

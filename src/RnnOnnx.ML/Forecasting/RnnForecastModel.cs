@@ -152,7 +152,7 @@ public sealed class RnnForecastModel : IDisposable
         var upper = new float[h];
         for (int i = 0; i < h; i++)
         {
-            double z = lastZ + scaler.Scale * output[i], width = scaler.Scale * Config.IntervalHalfWidth[i];
+            double z = lastZ + scaler.Scale * (output[i] + (i + 1) * scaler.Drift), width = scaler.Scale * Config.IntervalHalfWidth[i];
             forecast[i] = (float)scaler.Inverse(z);
             lower[i] = (float)scaler.Inverse(z - width);
             upper[i] = (float)scaler.Inverse(z + width);

@@ -69,7 +69,7 @@ public sealed class RnnForecastOptions
     public int Seed { get; set; }
 
     /// <summary>Most training windows per series (the latest are kept), bounding training time on long series.</summary>
-    public int MaxWindowsPerSeries { get; set; } = 400;
+    public int MaxWindowsPerSeries { get; set; } = 1000;
 
     internal void Validate()
     {

@@ -41,6 +41,32 @@ public class RnnForecastEngineTests
         finally { File.Delete(path); }
     }
 
+    [Fact]
+    public void A_checkpoint_from_before_drift_loads_with_drift_zero()
+    {
+        var y = Seasonal(110);
+        using var model = RnnForecastModel.Train(One(y[..100]), Fast());
+        double drift = model.Config.Series[""].Drift, scale = model.Config.Series[""].Scale;
+        Assert.NotEqual(0, drift);
+        string path = Path.Combine(Path.GetTempPath(), $"engine-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            using var engine = model.CreateEngine(y[..100]);
+            engine.CheckPoint(path);
+            // Version 1 layout: the same, with magic ".../1" and no drift after the scale.
+            var bytes = File.ReadAllBytes(path).ToList();
+            int magic = 1 + "rnnonnx.forecast-engine/2".Length, scaleEnd = magic + 4 + model.OnnxModel.Length + 1 + 1 + 8;
+            bytes[magic - 1] = (byte)'1';
+            bytes.RemoveRange(scaleEnd, 8);
+            File.WriteAllBytes(path, [.. bytes]);
+            using var old = RnnForecastEngine.Load(path, model);
+            // Without the drift, every step h sits h × drift × scale lower in log space.
+            for (int h = 1; h <= 6; h++)
+                Assert.Equal(engine.Predict().Forecast[h - 1] * Math.Exp(-h * drift * scale), old.Predict().Forecast[h - 1], 0.01);
+        }
+        finally { File.Delete(path); }
+    }
+
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));

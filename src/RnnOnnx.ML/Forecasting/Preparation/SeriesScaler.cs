@@ -9,14 +9,24 @@ namespace RnnOnnx.ML.Forecasting.Preparation;
 /// weighs the same in a global model. Working relative to the last value makes the network level-free (what
 /// per-window normalisation gives) while its inputs stay the same as a stream moves on, so the step model can
 /// carry state in O(1) per observation.
+/// <para>
+/// <see cref="Drift"/> is the series' mean change per step (scaled), the drift of a random walk with drift. The
+/// network is trained on mirrored windows as well (see <see cref="Training.ForecastWindows"/>), so it cannot learn an
+/// unconditional trend; the forecast adds h × drift to its output instead. A long-run estimate of the trend then
+/// replaces whatever trend the newest windows had, which is what a network fitted on them would carry into a reversal.
+/// </para>
 /// </summary>
 internal sealed record SeriesScaler(
     [property: JsonPropertyName("log")] bool Log,
-    [property: JsonPropertyName("scale")] double Scale)
+    [property: JsonPropertyName("scale")] double Scale,
+    [property: JsonPropertyName("drift")] double Drift = 0)
 {
     public double Forward(double y) => Log ? Math.Log(y) : y;
 
     public double Inverse(double z) => Log ? Math.Exp(z) : z;
+
+    /// <summary>Mean change per step, in units of <paramref name="scale"/>, of a series of <paramref name="length"/> points that moved by <paramref name="change"/>.</summary>
+    public static double MeanChange(double change, int length, double scale) => change / (length - 1) / scale;
 
     /// <summary>Chooses the transform and the scale for a (gap-free) series.</summary>
     /// <exception cref="DataException">The series is constant, or log was asked for with a non-positive value.</exception>
@@ -31,6 +41,7 @@ internal sealed record SeriesScaler(
         for (int i = 1; i < y.Length; i++) sum += Math.Abs(log ? Math.Log(y[i]) - Math.Log(y[i - 1]) : y[i] - y[i - 1]);
         double scale = sum / Math.Max(1, y.Length - 1);
         if (!(scale > 0)) throw new DataException($"Series {series} is constant ({y[0]}): there is nothing to learn; its forecast is that value.");
-        return new SeriesScaler(log, scale);
+        double change = log ? Math.Log(y[^1]) - Math.Log(y[0]) : y[^1] - y[0];
+        return new SeriesScaler(log, scale, MeanChange(change, y.Length, scale));
     }
 }

@@ -11,9 +11,10 @@ namespace RnnOnnx.ML.Forecasting.Training;
 /// <summary>
 /// Trains a global forecaster over one or more series:
 /// <list type="number">
-/// <item>fill gaps, choose transform and scale per series, detect the season;</item>
+/// <item>fill gaps, choose transform, scale and drift per series, detect the season;</item>
 /// <item>calibration run: train the seed ensemble on each series minus its last H points (early stopping on the
-/// newest windows), forecast those H points from every origin inside them, and keep the out-of-sample errors;</item>
+/// newest windows; windows and their mirror images, targets net of the drift: see <see cref="ForecastWindows"/>),
+/// forecast those H points (network + h × drift) from every origin inside them, and keep the out-of-sample errors;</item>
 /// <item>final run: retrain the ensemble on everything for the epochs the calibration run chose;</item>
 /// <item>export the members' step graphs merged into one ONNX model with the config.</item>
 /// </list>
@@ -62,11 +63,13 @@ internal static class ForecastTrainer
         foreach (var s in series)
         {
             int n = s.Z.Length;
+            // The calibration run's drift, like its network, sees only the points before the held-out ones.
+            double drift = SeriesScaler.MeanChange(s.Z[n - horizon - 1] - s.Z[0], n - horizon, s.Scaler.Scale);
             for (int origin = n - horizon - 1; origin <= n - 2; origin++)
             {
                 var forecast = PredictNative(members, ForecastWindows.Context(s.Z, origin, window, s.Scaler.Scale), horizon);
                 for (int h = 1; origin + h <= n - 1; h++)
-                    scores.Add(Math.Abs(s.Z[origin + h] - (s.Z[origin] + s.Scaler.Scale * forecast[h - 1])) / s.Scaler.Scale / Math.Sqrt(h));
+                    scores.Add(Math.Abs(s.Z[origin + h] - (s.Z[origin] + s.Scaler.Scale * (forecast[h - 1] + h * drift))) / s.Scaler.Scale / Math.Sqrt(h));
             }
         }
         scores.Sort();
