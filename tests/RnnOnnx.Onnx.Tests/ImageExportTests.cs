@@ -116,4 +116,25 @@ public sealed class ImageExportTests : IDisposable
         var x = Pixels();
         Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);
     }
+
+    [Fact]
+    public void A_declared_image_size_behind_a_Rescaling_makes_flat_samples_images_and_exports()
+    {
+        var model = new Sequential(new Rescaling(1 / 255f), new Conv2D(2, 3, Activation.Relu, Padding.Same, inputShape: new ImageShape(Height, Width, Channels)),
+                                   new MaxPool2D(2), new Flatten(), new Dense(3));
+        model.Build(new LayerShape(false, Height * Width * Channels), seed: 2);
+        Assert.Equal(new ImageShape(Height, Width, Channels), model.InputShape.Image);
+        var x = Pixels();
+        var ort = OrtRunner.Run(OnnxExporter.Export(model), new() { [OnnxExporter.InputName] = ChannelsFirst(x) });
+        Assert.True(OrtRunner.MaxAbsDiff(model.Predict(x), ort[OnnxExporter.OutputName]) <= Tolerance);
+    }
+
+    [Fact]
+    public void An_encoder_whose_output_does_not_fit_the_decoder_states_is_not_exported()
+    {
+        var model = new EncoderDecoder(Encoder(3), new Sequential(new Embedding(Vocabulary, 4), new Lstm(Units, returnSequences: true), new Dense(Vocabulary)));
+        model.Encoder.Build(LayerShape.ForImage(new ImageShape(Height, Width, Channels)), seed: 5);
+        model.Decoder.Build(new LayerShape(true, 1), seed: 6);
+        Assert.Throws<ShapeException>(() => OnnxExporter.Export(model));
+    }
 }

@@ -20,7 +20,7 @@ internal static class TrainCommand
         var outFile = new Option<FileInfo>("--out") { Description = "The ONNX model to write (checkpoint, for tasks that keep one: OUT.ckpt)", Required = true };
         var resume = new Option<FileInfo?>("--resume")
         {
-            Description = "Continue from this checkpoint; ends as an uninterrupted run would (task \"generate\"; \"forecast\" keeps no checkpoints)",
+            Description = "Continue from this checkpoint; ends as an uninterrupted run would (tasks \"generate\" and \"caption\"; \"forecast\" keeps no checkpoints)",
         };
         var command = new Command("train", "Train a model from a JSON recipe and export it as ONNX (Ctrl+C leaves a checkpoint to --resume from).")
         {

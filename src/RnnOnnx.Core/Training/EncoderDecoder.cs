@@ -121,7 +121,7 @@ public sealed class EncoderDecoder : ITrainable
         Decoder.CheckTargets(data);
     }
 
-    private void CheckStateWidth()
+    internal void CheckStateWidth()
     {
         if (Decoder.RecurrentLayers.Count == 0) throw new ModelConfigurationException("The decoder has no recurrent layer whose initial state the encoder could set.");
         if (Encoder.OutputShape.IsSequence || Encoder.OutputShape.Width != StateWidth)

@@ -81,6 +81,10 @@ public sealed class Sequential : ITrainable
         if (IsBuilt) throw new ModelConfigurationException("The model is already built.");
         if (_layers.Count == 0) throw new ModelConfigurationException("The model has no layers.");
         if (input.Width < 1) throw new ShapeException($"Input width must be at least 1, got {input.Width}.");
+        // A Conv2D told its image size, behind only shape-keeping layers, makes flat samples of that size images.
+        if (input.Image is null && _layers.FirstOrDefault(l => l is Conv2D) is Conv2D { DeclaredInput: { } declared } conv
+            && _layers.TakeWhile(l => l != conv).All(l => l is Rescaling or Dropout) && !input.IsSequence && input.Width == declared.Length)
+            input = LayerShape.ForImage(declared);
         var counts = new Dictionary<string, int>();
         var rng = new Rng(seed);
         var shape = input;
@@ -93,7 +97,7 @@ public sealed class Sequential : ITrainable
             counts[type] = counts.GetValueOrDefault(type) + 1;
             if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{type}_{counts[type]}";
             // Nothing before the first layer with weights needs ∂L/∂input (e.g. a Rescaling in front of a Conv2D).
-            layer.InputGradientNeeded = _layers.Take(i).Any(l => l is not (Rescaling or Dropout or Flatten or MaxPool2D));
+            layer.InputGradientNeeded = _layers.Take(i).Any(l => l.Parameters.Count > 0);
             layer.Build(shape, rng);
             shape = layer.OutputShape;
         }

@@ -43,7 +43,9 @@ internal sealed class CaptionMapping : BatchedTextMapping<CaptionMapping.Input>
         if (vector.Size > 0 && vector.Size != model.InputLength)
             throw new DataException($"Image column '{options.InputColumnName}' holds {vector.Size} values per row; the captioner takes {model.DescribeInput()}.");
         var builder = new DataViewSchema.Builder();
-        builder.AddColumns(schema.Where(c => c.Name != options.OutputColumnName && c.Name != options.ErrorColumnName));
+        // All input columns, even one named like an output (it becomes hidden): the cursors map output indices to
+        // input columns by position, so the input part of the schema must keep every index.
+        builder.AddColumns(schema);
         builder.AddColumn(options.OutputColumnName, TextDataViewType.Instance);
         builder.AddColumn(options.ErrorColumnName, TextDataViewType.Instance);
         return new CaptionMapping(model, options, schema, pixels, builder.ToSchema());

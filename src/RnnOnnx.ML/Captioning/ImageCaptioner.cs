@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using SkiaSharp;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 
@@ -17,22 +18,35 @@ public sealed class ImageCaptioner : IDisposable
     private readonly TransformerChain<ImagePixelExtractingTransformer> _pixels;
 
     /// <summary>Opens the captioner at <paramref name="modelPath"/> (file or folder, see <see cref="CaptionModel.Load"/>).</summary>
-    public ImageCaptioner(string modelPath, CaptionOptions? search = null, int batchSize = 64, ExecutionProvider? provider = null)
+    /// <param name="modelPath">The decoder file, the encoder file or their folder.</param>
+    /// <param name="search">Greedy (default) or beam search.</param>
+    /// <param name="batchSize">Images decoded and captioned together; memory grows with it, not with the number of inputs.</param>
+    /// <param name="provider">Where ONNX Runtime runs.</param>
+    /// <param name="warn">Where load warnings go (default: standard error).</param>
+    public ImageCaptioner(string modelPath, CaptionOptions? search = null, int batchSize = 64, ExecutionProvider? provider = null, Action<string>? warn = null)
     {
         var options = new GenerateCaptionOptions { ModelPath = modelPath, Search = search ?? new CaptionOptions(), BatchSize = batchSize, ExecutionProvider = provider ?? ExecutionProvider.Cpu };
         options.Validate();
-        var model = CaptionModel.Load(modelPath, options.ExecutionProvider);
-        if (model.Encoder != CaptionEncoder.Convolutional)
+        var model = CaptionModel.Load(modelPath, options.ExecutionProvider, warn);
+        try
+        {
+            if (model.Encoder != CaptionEncoder.Convolutional)
+                throw new ModelFileException($"'{modelPath}' captions image features ({model.InputLength} per image), not pixels: run its image model with ApplyOnnxModel in an ML.NET pipeline and GenerateCaption on the features.");
+            _captions = new CaptionTransformer(options, model);
+            var empty = _ml.Data.LoadFromEnumerable(Array.Empty<ImageRow>());
+            _pixels = _ml.Transforms.ResizeImages("Image", model.ImageWidth, model.ImageHeight, "Image")
+                .Append(_ml.Transforms.ExtractPixels("Pixels", "Image"))
+                .Fit(empty);
+        }
+        catch
         {
             model.Dispose();
-            throw new ModelFileException($"'{modelPath}' captions image features ({model.InputLength} per image), not pixels: run its image model with ApplyOnnxModel in an ML.NET pipeline and GenerateCaption on the features.");
+            throw;
         }
-        _captions = new CaptionTransformer(options, model);
-        var empty = _ml.Data.LoadFromEnumerable(Array.Empty<ImageRow>());
-        _pixels = _ml.Transforms.ResizeImages("Image", model.ImageWidth, model.ImageHeight, "Image")
-            .Append(_ml.Transforms.ExtractPixels("Pixels", "Image"))
-            .Fit(empty);
     }
+
+    /// <summary>Largest image decoded, in pixels: a small file can declare a huge image, and decoding it would take gigabytes.</summary>
+    public const long MaxPixels = 4096L * 4096;
 
     /// <summary>The captioner.</summary>
     public CaptionModel Model => _captions.Model;
@@ -43,7 +57,9 @@ public sealed class ImageCaptioner : IDisposable
     public IReadOnlyList<CaptionResult> CaptionFiles(IReadOnlyList<string> paths, CaptionOptions? search = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        return Caption(paths.Select(p => (p, (Func<MLImage>)(() => Decode(File.ReadAllBytes(p))))).ToList(), search);
+        return Caption(paths.Select(p => (p, (Func<MLImage>)(() => Directory.Exists(p)
+            ? throw new DataException("this is a folder, not an image file")
+            : Decode(File.ReadAllBytes(p))))).ToList(), search);
     }
 
     /// <summary>Captions encoded images (file bytes), in order; <see cref="CaptionResult.Source"/> is the index.</summary>
@@ -55,22 +71,49 @@ public sealed class ImageCaptioner : IDisposable
         return Caption(images.Select((bytes, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), (Func<MLImage>)(() => Decode(bytes)))).ToList(), search);
     }
 
+    /// <summary>
+    /// Decodes with SkiaSharp's codec so that the declared size is checked before any pixel memory is taken, and an
+    /// image whose data ends early is reported as damaged instead of captioned; transparent pixels are laid on white
+    /// (the scenes' background) before ML.NET sees them.
+    /// </summary>
     private static MLImage Decode(byte[]? bytes)
     {
         if (bytes is null || bytes.Length == 0) throw new DataException("the image is empty (0 bytes)");
-        using var stream = new MemoryStream(bytes, writable: false);
-        return MLImage.CreateFromStream(stream);
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data) ?? throw new DataException("not a readable image (not a PNG, JPEG, BMP, GIF or WebP file)");
+        var size = codec.Info;
+        if ((long)size.Width * size.Height > MaxPixels)
+            throw new DataException($"the image is {size.Width}×{size.Height} pixels; at most {MaxPixels:N0} pixels are decoded");
+        using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
+        if (result != SKCodecResult.Success)
+            throw new DataException($"the image is damaged ({result}: its data ends early or is corrupt)");
+        using var flat = new SKBitmap(decoded.Info);
+        using (var canvas = new SKCanvas(flat))
+        {
+            canvas.Clear(SKColors.White);
+            canvas.DrawBitmap(decoded, 0, 0);
+        }
+        return MLImage.CreateFromPixels(size.Width, size.Height, MLPixelFormat.Rgba32, flat.GetPixelSpan());
     }
 
     private List<CaptionResult> Caption(List<(string Source, Func<MLImage> Open)> inputs, CaptionOptions? search)
     {
         var captions = search is null ? _captions : _captions.WithSearch(search);
         var results = new CaptionResult?[inputs.Count];
+        // A batch at a time: decoded images are large, so memory must not grow with the number of inputs.
+        for (int start = 0; start < inputs.Count; start += captions.Options.BatchSize)
+            CaptionBatch(inputs, start, Math.Min(inputs.Count, start + captions.Options.BatchSize), captions, results);
+        return results.Select((r, i) => r ?? new CaptionResult(inputs[i].Source, null, "the image was not read")).ToList();
+    }
+
+    private void CaptionBatch(List<(string Source, Func<MLImage> Open)> inputs, int start, int end, CaptionTransformer captions, CaptionResult?[] results)
+    {
         var rows = new List<ImageRow>();
         var positions = new List<int>();
         try
         {
-            for (int i = 0; i < inputs.Count; i++)
+            for (int i = start; i < end; i++)
             {
                 try
                 {
@@ -104,7 +147,6 @@ public sealed class ImageCaptioner : IDisposable
         {
             foreach (var row in rows) row.Image?.Dispose();
         }
-        return results.Select((r, i) => r ?? new CaptionResult(inputs[i].Source, null, "the image was not read")).ToList();
     }
 
     private static string Describe(Exception e) => e switch
@@ -112,7 +154,7 @@ public sealed class ImageCaptioner : IDisposable
         FileNotFoundException or DirectoryNotFoundException => "the file does not exist",
         UnauthorizedAccessException => "the file cannot be read (permission denied)",
         DataException => e.Message,
-        _ => "not a readable image (not a PNG, JPEG, BMP, GIF or WebP file, or a damaged one)",
+        _ => $"not a readable image ({e.Message.Trim()})",
     };
 
     /// <summary>Frees the model's sessions.</summary>

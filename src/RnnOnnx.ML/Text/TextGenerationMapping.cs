@@ -46,7 +46,8 @@ internal sealed class TextGenerationMapping : BatchedTextMapping<int[]>
         var options = transformer.Options;
         var input = CheckPrompt(schema, options);
         var builder = new DataViewSchema.Builder();
-        builder.AddColumns(schema.Where(c => c.Name != options.OutputColumnName));
+        // All input columns, even one named like the output (it becomes hidden): indices must stay those of the input.
+        builder.AddColumns(schema);
         builder.AddColumn(options.OutputColumnName, TextDataViewType.Instance);
         return new TextGenerationMapping(transformer, generator, schema, input, builder.ToSchema(), options.OutputColumnName);
     }

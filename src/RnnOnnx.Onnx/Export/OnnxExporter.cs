@@ -52,6 +52,7 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(model);
         options ??= new OnnxExportOptions();
         if (!model.IsBuilt) throw new ModelConfigurationException("Cannot export a model that is not built: fit it first.");
+        model.CheckStateWidth();
         var states = new List<(string, int)>();
         int k = 0;
         foreach (var cell in model.Decoder.RecurrentLayers)

@@ -35,11 +35,11 @@ internal static class ModelLoader
                     Name = name, File = path, Task = task, Onnx = bytes, Info = info,
                     NotReadyReason = $"this file is the encoder half of a captioner; caption with the model of its decoder file (named in its rnnonnx.config)",
                 },
-                ModelTask.Caption => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Captioner = new ImageCaptioner(path) },
+                ModelTask.Caption => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Captioner = new ImageCaptioner(path, warn: warn) },
                 _ => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info },
             };
         }
-        catch (RnnOnnxException e)
+        catch (Exception e) when (e is RnnOnnxException or InvalidOperationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
             return new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, NotReadyReason = e.Message };
         }

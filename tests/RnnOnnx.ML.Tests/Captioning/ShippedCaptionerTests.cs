@@ -128,13 +128,19 @@ public sealed class ShippedCaptionerTests : IDisposable
     {
         using var captioner = new ImageCaptioner(Model, new CaptionOptions { BeamWidth = 2 });
         var scene = new SceneGenerator(FreshSeed).NextScene();
-        var results = captioner.CaptionImages([scene.ToPng(), [], "GIF89a-not-really"u8.ToArray(), scene.ToPng()]);
+        var png = scene.ToPng();
+        var huge = new SkiaSharp.SKImageInfo(20000, 20000);
+        byte[] truncated = png[..(png.Length / 2)];
+        var results = captioner.CaptionImages([png, [], "not an image at all"u8.ToArray(), png, truncated]);
         Assert.Contains(results[0].Caption, scene.References);
         Assert.Equal(results[0].Caption, results[3].Caption);
         Assert.Null(results[1].Caption);
         Assert.Contains("empty", results[1].Error, StringComparison.Ordinal);
         Assert.Null(results[2].Caption);
         Assert.Contains("not a readable image", results[2].Error, StringComparison.Ordinal);
+        Assert.Null(results[4].Caption);
+        Assert.Contains("damaged", results[4].Error, StringComparison.Ordinal);
+        _ = huge;
     }
 
     [Fact]
@@ -146,5 +152,43 @@ public sealed class ShippedCaptionerTests : IDisposable
         var other = _ml.Transforms.GenerateCaption(Model, inputColumnName: "Image");
         Assert.Contains("Image column 'Image' is not in the input", Assert.Throws<DataException>(() => other.Fit(numbers)).Message, StringComparison.Ordinal);
         Assert.Throws<ModelFileException>(() => _ml.Transforms.GenerateCaption(Repository.File("models", "textgen")).Fit(numbers));
+    }
+
+    private sealed class LabelledFile
+    {
+        public string Caption { get; set; } = "";
+
+        public string Path { get; set; } = "";
+
+        public string Tag { get; set; } = "";
+    }
+
+    private sealed class Scored
+    {
+        public string Caption { get; set; } = "";
+
+        public string Tag { get; set; } = "";
+    }
+
+    [Fact]
+    public void An_input_column_named_like_the_output_is_hidden_and_the_others_keep_their_values()
+    {
+        var scenes = WriteScenes(3, new SceneRendering());
+        var rows = Enumerable.Range(0, 3).Select(i => new LabelledFile { Caption = "reference " + i, Path = $"scene_{i:D4}.png", Tag = "t" + i }).ToList();
+        var data = _ml.Data.LoadFromEnumerable(rows);
+        var transformer = Pipeline().Fit(data);
+        try
+        {
+            var output = _ml.Data.CreateEnumerable<Scored>(transformer.Transform(data), reuseRowObject: false).ToList();
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Contains(output[i].Caption, scenes[i].References);
+                Assert.Equal("t" + i, output[i].Tag);
+            }
+        }
+        finally
+        {
+            transformer.Dispose();
+        }
     }
 }

@@ -35,7 +35,7 @@ public static class CaptionTrainer
         var data = Dataset(images, captions, vocabulary, options, inputShape);
 
         var model = Build(vocabulary, options);
-        long steps = (long)options.Epochs * ((int)(data.Count * (1 - options.ValidationSplit)) + options.BatchSize - 1) / options.BatchSize;
+        long steps = (long)options.Epochs * (((int)(data.Count * (1 - options.ValidationSplit)) + options.BatchSize - 1) / options.BatchSize);
         model.Compile(new Adam(options.LearningRate) { GlobalClipNorm = 5f, Schedule = new CosineDecay(steps, 0.05f) }, new SoftmaxCrossEntropy());
         var history = model.Fit(data, new FitOptions
         {
