@@ -42,12 +42,14 @@ internal static class CheckpointFile
                         ?? throw new ModelFileException($"{source} has no training state.");
             if (state.Fingerprint != fingerprint)
                 throw new ModelFileException($"{source} was written by another training run (model, optimizer, loss or data differ): {Explain(state.Fingerprint, fingerprint)}.");
-            // Read into fresh arrays first: a truncated file must not leave the model half overwritten.
-            var saved = weights.Select(p => new float[p.Value.Length]).ToList();
-            ModelSerializer.ReadArraysInto(reader, saved, source, i => $"weight array {i} ({weights[i].Name})");
-            ModelSerializer.ReadArraysInto(reader, optimizerSlots, source, i => $"optimizer state array {i}");
-            ModelSerializer.ReadArraysInto(reader, state.HasBestWeights ? bestWeights : [], source, i => $"best-weights array {i}");
-            for (int i = 0; i < saved.Count; i++) saved[i].CopyTo(weights[i].Value, 0);
+            // Read everything into fresh arrays first: a truncated file must not leave model or optimizer half overwritten.
+            var targets = weights.Select(p => p.Value).Concat(optimizerSlots).Concat(state.HasBestWeights ? bestWeights : []).ToList();
+            var fresh = targets.Select(t => new float[t.Length]).ToList();
+            int w = weights.Count, o = optimizerSlots.Count;
+            ModelSerializer.ReadArraysInto(reader, fresh[..w], source, i => $"weight array {i} ({weights[i].Name})");
+            ModelSerializer.ReadArraysInto(reader, fresh[w..(w + o)], source, i => $"optimizer state array {i}");
+            ModelSerializer.ReadArraysInto(reader, fresh[(w + o)..], source, i => $"best-weights array {i}");
+            for (int i = 0; i < fresh.Count; i++) fresh[i].CopyTo(targets[i], 0);
             return state;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException && e is not FileNotFoundException)

@@ -109,8 +109,12 @@ internal static class ModelSerializer
     {
         var expected = Encoding.ASCII.GetBytes(magic);
         var actual = reader.ReadBytes(expected.Length);
-        if (!actual.AsSpan().SequenceEqual(expected))
-            throw new ModelFileException($"{source} is not {what} file (it does not start with '{magic.TrimEnd()}').");
+        if (actual.AsSpan().SequenceEqual(expected)) return;
+        // Same format name, another version: say so rather than "not a file of this kind".
+        int slash = magic.LastIndexOf('/');
+        if (slash > 0 && actual.Length > slash && actual.AsSpan(0, slash + 1).SequenceEqual(expected.AsSpan(0, slash + 1)))
+            throw new ModelFileException($"{source} is {what} file of another format version ('{Encoding.ASCII.GetString(actual).TrimEnd()}', this build reads '{magic.TrimEnd()}'); start the run again without it.");
+        throw new ModelFileException($"{source} is not {what} file (it does not start with '{magic.TrimEnd()}').");
     }
 
     public static void WriteString(BinaryWriter writer, string text)

@@ -110,4 +110,17 @@ public sealed class CheckpointTests : IDisposable
         Assert.Throws<ModelFileException>(() => Create().Fit(Data(), Options(2, resume: path)));
         Assert.Single(Directory.GetFiles(_folder));
     }
+
+    [Fact]
+    public void A_checkpoint_of_another_format_version_is_named_as_such()
+    {
+        string path = Path.Combine(_folder, "old.ckpt");
+        Create().Fit(Data(), Options(1, checkpoint: path));
+        var bytes = File.ReadAllBytes(path);
+        int slash = Array.IndexOf(bytes, (byte)'/');
+        bytes[slash + 1] = (byte)'1'; // what a checkpoint of the previous format starts with
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<ModelFileException>(() => Create().Fit(Data(), Options(2, resume: path)));
+        Assert.Contains("another format version", error.Message, StringComparison.Ordinal);
+    }
 }
