@@ -54,7 +54,27 @@ public sealed class EncoderDecoder : ITrainable
     public IReadOnlyList<Parameter> Parameters => [.. Encoder.Parameters, .. Decoder.Parameters];
 
     /// <summary>Width of the state vector the encoder must produce: Σ over the decoder's recurrent layers of states × units.</summary>
-    public int StateWidth => Decoder.RecurrentLayers.Sum(c => c.StateCount * c.Units);
+    public int StateWidth => Slices.Count == 0 ? 0 : Slices[^1].Offset + Slices[^1].Cell.Units;
+
+    private List<(RecurrentLayer Cell, int State, int Offset)>? _slices;
+
+    /// <summary>The decoder's states in the order the encoder's output lays them side by side: cell, state index, first column.</summary>
+    private List<(RecurrentLayer Cell, int State, int Offset)> Slices => _slices ??= ComputeSlices();
+
+    private List<(RecurrentLayer Cell, int State, int Offset)> ComputeSlices()
+    {
+        var slices = new List<(RecurrentLayer, int, int)>();
+        int offset = 0;
+        foreach (var cell in Decoder.RecurrentLayers)
+            for (int s = 0; s < cell.StateCount; s++, offset += cell.Units) slices.Add((cell, s, offset));
+        return slices;
+    }
+
+    /// <summary>Copies <paramref name="columns"/> columns of every row between two row-major matrices of different widths.</summary>
+    private static void CopyColumns(ReadOnlySpan<float> from, int fromWidth, int fromOffset, Span<float> to, int toWidth, int toOffset, int columns, int rows)
+    {
+        for (int r = 0; r < rows; r++) from.Slice(r * fromWidth + fromOffset, columns).CopyTo(to.Slice(r * toWidth + toOffset, columns));
+    }
 
     /// <summary>Sets how the model trains (the loss applies to the decoder's output).</summary>
     public void Compile(Optimizer optimizer, Loss loss)
@@ -91,15 +111,14 @@ public sealed class EncoderDecoder : ITrainable
         ArgumentNullException.ThrowIfNull(conditions);
         var encoded = Encoder.Predict(conditions);
         CheckStateWidth();
-        int n = conditions.Dim(0), offset = 0, width = encoded.Dim(1);
+        int n = conditions.Dim(0), width = encoded.Dim(1);
         var states = new List<Tensor>();
-        foreach (var cell in Decoder.RecurrentLayers)
-            for (int s = 0; s < cell.StateCount; s++, offset += cell.Units)
-            {
-                var state = Tensor.Zeros(n, cell.Units);
-                for (int i = 0; i < n; i++) encoded.Data.AsSpan(i * width + offset, cell.Units).CopyTo(state.Data.AsSpan(i * cell.Units, cell.Units));
-                states.Add(state);
-            }
+        foreach (var (cell, _, offset) in Slices)
+        {
+            var state = Tensor.Zeros(n, cell.Units);
+            CopyColumns(encoded.Data, width, offset, state.Data, cell.Units, 0, cell.Units, n);
+            states.Add(state);
+        }
         return states;
     }
 
@@ -136,14 +155,13 @@ public sealed class EncoderDecoder : ITrainable
     Signal ITrainable.Forward(BatchAssembler batch, PassContext context)
     {
         var encoded = Encoder.ForwardPass(batch.Conditions, context);
-        int rows = encoded.Batch, width = encoded.Width, offset = 0;
-        foreach (var cell in Decoder.RecurrentLayers)
-            for (int s = 0; s < cell.StateCount; s++, offset += cell.Units)
-            {
-                if (_state.Length < rows * cell.Units) _state = new float[rows * cell.Units];
-                for (int b = 0; b < rows; b++) encoded.Data.AsSpan(b * width + offset, cell.Units).CopyTo(_state.AsSpan(b * cell.Units, cell.Units));
-                cell.SetInitialState(s, _state.AsSpan(0, rows * cell.Units), rows);
-            }
+        int rows = encoded.Batch;
+        foreach (var (cell, s, offset) in Slices)
+        {
+            if (_state.Length < rows * cell.Units) _state = new float[rows * cell.Units];
+            CopyColumns(encoded.Data, encoded.Width, offset, _state, cell.Units, 0, cell.Units, rows);
+            cell.SetInitialState(s, _state.AsSpan(0, rows * cell.Units), rows);
+        }
         return Decoder.ForwardPass(batch.Inputs, context);
     }
 
@@ -151,15 +169,10 @@ public sealed class EncoderDecoder : ITrainable
     {
         Decoder.BackwardPass(outputGradient, context);
         // ∂L/∂(encoder output) is the decoder's ∂L/∂(initial states), laid side by side as in Forward.
-        int rows = Decoder.RecurrentLayers[0].InitialStateGradient(0).Length / Decoder.RecurrentLayers[0].Units;
-        var gradient = _encoderGradient.Resize(0, rows, StateWidth);
-        int offset = 0;
-        foreach (var cell in Decoder.RecurrentLayers)
-            for (int s = 0; s < cell.StateCount; s++, offset += cell.Units)
-            {
-                var g = cell.InitialStateGradient(s);
-                for (int b = 0; b < rows; b++) g.Slice(b * cell.Units, cell.Units).CopyTo(gradient.Data.AsSpan(b * StateWidth + offset, cell.Units));
-            }
+        int rows = outputGradient.Batch, width = StateWidth;
+        var gradient = _encoderGradient.Resize(0, rows, width);
+        foreach (var (cell, s, offset) in Slices)
+            CopyColumns(cell.InitialStateGradient(s), cell.Units, 0, gradient.Data, width, offset, cell.Units, rows);
         Encoder.BackwardPass(gradient, context);
     }
 

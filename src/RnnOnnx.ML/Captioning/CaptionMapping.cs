@@ -35,11 +35,8 @@ internal sealed class CaptionMapping : BatchedTextMapping<CaptionMapping.Input>
     /// <exception cref="DataException">The image column is missing, not a float vector, or of a fixed size other than the model's.</exception>
     public static CaptionMapping Bind(CaptionModel model, GenerateCaptionOptions options, DataViewSchema schema)
     {
-        var pixels = schema.GetColumnOrNull(options.InputColumnName)
-            ?? throw new DataException($"Image column '{options.InputColumnName}' is not in the input; it has {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}. " +
-                                       "Make it with LoadImages → ResizeImages → ExtractPixels.");
-        if (pixels.Type is not VectorDataViewType { ItemType: NumberDataViewType n } vector || n.RawType != typeof(float))
-            throw new DataException($"Image column '{options.InputColumnName}' must be a vector of Single (ExtractPixels' output), got {pixels.Type}.");
+        var pixels = ImageColumn(schema, options.InputColumnName);
+        var vector = (VectorDataViewType)pixels.Type;
         if (vector.Size > 0 && vector.Size != model.InputLength)
             throw new DataException($"Image column '{options.InputColumnName}' holds {vector.Size} values per row; the captioner takes {model.DescribeInput()}.");
         var builder = new DataViewSchema.Builder();
@@ -49,6 +46,17 @@ internal sealed class CaptionMapping : BatchedTextMapping<CaptionMapping.Input>
         builder.AddColumn(options.OutputColumnName, TextDataViewType.Instance);
         builder.AddColumn(options.ErrorColumnName, TextDataViewType.Instance);
         return new CaptionMapping(model, options, schema, pixels, builder.ToSchema());
+    }
+
+    /// <summary>The image (or feature) column: present and a vector of Single, what captioning and training read.</summary>
+    /// <exception cref="DataException">The column is missing or of another type.</exception>
+    internal static DataViewSchema.Column ImageColumn(DataViewSchema schema, string name)
+    {
+        var column = schema.GetColumnOrNull(name)
+            ?? throw new DataException($"Image column '{name}' is not in the input; it has {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}. " +
+                                       "Make it with LoadImages → ResizeImages → ExtractPixels.");
+        return column.Type is VectorDataViewType { ItemType: NumberDataViewType n } && n.RawType == typeof(float) ? column
+            : throw new DataException($"Image column '{name}' must be a vector of Single (ExtractPixels' output), got {column.Type}.");
     }
 
     public override Func<Input> Reader(DataViewRow row)

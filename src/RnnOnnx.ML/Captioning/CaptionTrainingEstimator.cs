@@ -35,13 +35,10 @@ public sealed class CaptionTrainingEstimator : IEstimator<CaptionTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         var schema = input.Schema;
-        var pixels = schema.GetColumnOrNull(_options.InputColumnName)
-            ?? throw new DataException($"Image column '{_options.InputColumnName}' is not in the input; it has {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
+        var pixels = CaptionMapping.ImageColumn(schema, _options.InputColumnName);
         var captions = schema.GetColumnOrNull(_captionColumn)
             ?? throw new DataException($"Caption column '{_captionColumn}' is not in the input; it has {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
         if (captions.Type is not TextDataViewType) throw new DataException($"Caption column '{_captionColumn}' must be text, got {captions.Type}.");
-        if (pixels.Type is not VectorDataViewType { ItemType: NumberDataViewType n } || n.RawType != typeof(float))
-            throw new DataException($"Image column '{_options.InputColumnName}' must be a vector of Single (ExtractPixels' output), got {pixels.Type}.");
 
         int expected = _training.Encoder == CaptionEncoder.Convolutional ? 3 * _training.ImageHeight * _training.ImageWidth : -1;
         var images = new List<float[]>();

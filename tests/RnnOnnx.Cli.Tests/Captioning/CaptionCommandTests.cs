@@ -12,12 +12,7 @@ public sealed class CaptionCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static string Model()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "RnnOnnx.sln"))) return Path.Combine(dir.FullName, "models", "caption");
-        throw new InvalidOperationException("RnnOnnx.sln not found");
-    }
+    private static string Model() => RnnOnnx.ML.Tests.Repository.File("models", "caption");
 
     private static List<ShapeScene> Scenes(string folder, int count)
     {

@@ -6,25 +6,18 @@ namespace RnnOnnx.Cli.Tests.Text;
 /// <summary>The recipe and model shipped in models/textgen/ stay usable: a broken file is caught here, not by a user.</summary>
 public sealed class ShippedTextModelTests
 {
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "RnnOnnx.sln"))) return dir.FullName;
-        throw new InvalidOperationException("RnnOnnx.sln not found above " + AppContext.BaseDirectory);
-    }
-
     [Fact]
     public void The_shipped_recipe_reads_and_points_at_the_shipped_text()
     {
-        var recipe = TextRecipe.Load(Path.Combine(RepoRoot(), "models", "textgen", "recipe.json"));
-        Assert.Equal(Path.Combine(RepoRoot(), "data", "text", "kjv-slice.txt"), recipe.Data);
+        var recipe = TextRecipe.Load(Path.Combine(RnnOnnx.ML.Tests.Repository.Root, "models", "textgen", "recipe.json"));
+        Assert.Equal(Path.Combine(RnnOnnx.ML.Tests.Repository.Root, "data", "text", "kjv-slice.txt"), recipe.Data);
         Assert.True(new FileInfo(recipe.Data).Length is > 300_000 and < 500_000);
     }
 
     [Fact]
     public void The_shipped_model_continues_a_verse_greedily()
     {
-        string model = Path.Combine(RepoRoot(), "models", "textgen", "kjv-char.onnx");
+        string model = Path.Combine(RnnOnnx.ML.Tests.Repository.Root, "models", "textgen", "kjv-char.onnx");
         var (exit, output, error) = Run("generate", "--model", model, "--prompt", "And God said unto", "--length", "60", "--temperature", "0");
         Assert.True(exit == 0, error);
         Assert.StartsWith("And God said unto", output, StringComparison.Ordinal);

@@ -31,7 +31,7 @@ public sealed class ModelFolder : IDisposable
         OnnxExporter.Export(chars, File("chars"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = "generate", Config = Vocabulary.ToConfigJson() });
         OnnxExporter.Export(chars, File("badcaption"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = "caption" });
         foreach (string half in new[] { "captioner.onnx", "captioner.encoder.onnx" })
-            System.IO.File.Copy(System.IO.Path.Combine(RepositoryRoot(), "models", "caption", half), System.IO.Path.Combine(Path, half));
+            System.IO.File.Copy(RnnOnnx.ML.Tests.Repository.File("models", "caption", half), System.IO.Path.Combine(Path, half));
         OnnxExporter.Export(chars, File("plain"), new OnnxExportOptions { Task = "sequence" });
         System.IO.File.WriteAllBytes(File("junk"), [1, 2, 3, 4, 5]);
     }
@@ -52,12 +52,6 @@ public sealed class ModelFolder : IDisposable
         return Enumerable.Range(0, n).Select(t => level + 0.8 * t + 15 * Math.Sin(2 * Math.PI * t / 12) + rng.NextDouble() * 3).ToArray();
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "RnnOnnx.sln"))) return dir.FullName;
-        throw new InvalidOperationException("RnnOnnx.sln not found above " + AppContext.BaseDirectory);
-    }
 
     public void Dispose()
     {
