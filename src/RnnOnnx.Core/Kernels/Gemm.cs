@@ -78,6 +78,9 @@ internal static unsafe class Gemm
         var packA = t_packA;
         if (packA is null || packA.Length < packLength) t_packA = packA = GC.AllocateUninitializedArray<float>(packLength, pinned: true);
 
+        // A row-major op(A) of few rows is read in place: packing it would cost as much as the product itself
+        // (the recurrent step multiplies 16–32 rows per core at every time step). The k order is the same either way.
+        bool packing = transA || m > MC;
         fixed (float* ap0 = packA)
         fixed (float* bp0 = b.Data)
         {
@@ -87,7 +90,7 @@ internal static unsafe class Gemm
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    PackA(a, lda, transA, ic, pc, mc, kc, ap0);
+                    if (packing) PackA(a, lda, transA, ic, pc, mc, kc, ap0);
                     for (int s = s0; s < s1; s++)
                     {
                         float* bs = bp0 + (long)s * k * nr + (long)pc * nr;
@@ -96,13 +99,31 @@ internal static unsafe class Gemm
                         {
                             float* cTile = c + (long)(ic + ir) * ldc + s * nr;
                             int rows = Math.Min(MR, mc - ir);
-                            if (nr == 32) Kernel512(kc, ap0 + ir * kc, bs, cTile, ldc, rows, cols);
-                            else Kernel256(kc, ap0 + ir * kc, bs, cTile, ldc, rows, cols);
+                            var tile = packing
+                                ? new TileA(ap0 + ir * kc, 1, MR)
+                                : new TileA(a + (long)(ic + ir) * lda + pc, lda, 1);
+                            if (nr == 32) Kernel512(kc, tile, rows, bs, cTile, ldc, cols);
+                            else Kernel256(kc, tile, rows, bs, cTile, ldc, cols);
                         }
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Where the micro-kernel reads its MR rows of A: element (r, p) is at <c>Start[r·RowStride + p·DepthStride]</c>
+    /// (a packed sliver: 1, MR; a row-major matrix read in place: lda, 1).
+    /// </summary>
+    private readonly struct TileA(float* start, long rowStride, long depthStride)
+    {
+        public float* Start { get; } = start;
+        public long RowStride { get; } = rowStride;
+        public long DepthStride { get; } = depthStride;
+
+        /// <summary>Row r's first element; rows past the tile's real ones repeat row 0 (their sums are discarded).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float* Row(int r, int rows) => r < rows ? Start + r * RowStride : Start;
     }
 
     /// <summary>Packs rows [i0, i0+mc) × depth [p0, p0+kc) of op(A) into MR-tall slivers, zero-padding the last.</summary>
@@ -138,23 +159,25 @@ internal static unsafe class Gemm
         }
     }
 
-    // Micro-kernels: C[rows×cols] += Σ_p a[p,0..MR) ⊗ b[p,0..NR) — one broadcast of A and two FMAs per row and p.
+    // Micro-kernels: C[rows×cols] += Σ_p a[0..MR),p ⊗ b[p,0..NR) — one broadcast of A and two FMAs per row and p.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
+    private static void Kernel512(int kc, TileA a, int rows, float* b, float* c, int ldc, int cols)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += MR, b += 32)
+        float* a0 = a.Row(0, rows), a1 = a.Row(1, rows), a2 = a.Row(2, rows), a3 = a.Row(3, rows), a4 = a.Row(4, rows), a5 = a.Row(5, rows);
+        long step = a.DepthStride, q = 0;
+        for (int p = 0; p < kc; p++, q += step, b += 32)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            var x = Vector512.Create(a0[q]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[q]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[q]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[q]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[q]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[q]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
         }
         if (cols == 32)
         {
@@ -182,20 +205,22 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel256(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
+    private static void Kernel256(int kc, TileA a, int rows, float* b, float* c, int ldc, int cols)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += MR, b += 16)
+        float* a0 = a.Row(0, rows), a1 = a.Row(1, rows), a2 = a.Row(2, rows), a3 = a.Row(3, rows), a4 = a.Row(4, rows), a5 = a.Row(5, rows);
+        long step = a.DepthStride, q = 0;
+        for (int p = 0; p < kc; p++, q += step, b += 16)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
-            var x = Vector256.Create(a[0]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[1]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a[4]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a[5]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+            var x = Vector256.Create(a0[q]); c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[q]); c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[q]); c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[q]); c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a4[q]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a5[q]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
         }
         float* tile = stackalloc float[MR * 16];
         c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24);
