@@ -12,8 +12,11 @@ namespace RnnOnnx.Kernels;
 /// </summary>
 internal static unsafe class Gemm
 {
-    /// <summary>Rows per micro-tile.</summary>
-    public const int MR = 6;
+    /// <summary>
+    /// Rows per micro-tile: 8 with Vector512 (16 of its 32 registers accumulate; the trainer's 16 or 32 batch rows per
+    /// core fill whole tiles), 6 with Vector256's 16 registers (12 accumulate).
+    /// </summary>
+    public static readonly int MR = Vector512.IsHardwareAccelerated ? 8 : 6;
 
     /// <summary>Columns per micro-tile: two SIMD registers wide.</summary>
     public static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
@@ -164,9 +167,10 @@ internal static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel512(int kc, TileA a, int rows, float* b, float* c, int ldc, int cols)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        float* a0 = a.Row(0, rows), a1 = a.Row(1, rows), a2 = a.Row(2, rows), a3 = a.Row(3, rows), a4 = a.Row(4, rows), a5 = a.Row(5, rows);
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        float* a0 = a.Row(0, rows), a1 = a.Row(1, rows), a2 = a.Row(2, rows), a3 = a.Row(3, rows);
+        float* a4 = a.Row(4, rows), a5 = a.Row(5, rows), a6 = a.Row(6, rows), a7 = a.Row(7, rows);
         long step = a.DepthStride, q = 0;
         for (int p = 0; p < kc; p++, q += step, b += 32)
         {
@@ -178,6 +182,8 @@ internal static unsafe class Gemm
             x = Vector512.Create(a3[q]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
             x = Vector512.Create(a4[q]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
             x = Vector512.Create(a5[q]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a6[q]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a7[q]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
         }
         if (cols == 32)
         {
@@ -188,12 +194,15 @@ internal static unsafe class Gemm
             if (rows > 3) AddTo512(c + 3 * ldc, c30, c31);
             if (rows > 4) AddTo512(c + 4 * ldc, c40, c41);
             if (rows > 5) AddTo512(c + 5 * ldc, c50, c51);
+            if (rows > 6) AddTo512(c + 6 * ldc, c60, c61);
+            if (rows > 7) AddTo512(c + 7 * ldc, c70, c71);
             return;
         }
-        float* tile = stackalloc float[MR * 32];
+        float* tile = stackalloc float[8 * 32];
         c00.Store(tile); c01.Store(tile + 16); c10.Store(tile + 32); c11.Store(tile + 48);
         c20.Store(tile + 64); c21.Store(tile + 80); c30.Store(tile + 96); c31.Store(tile + 112);
         c40.Store(tile + 128); c41.Store(tile + 144); c50.Store(tile + 160); c51.Store(tile + 176);
+        c60.Store(tile + 192); c61.Store(tile + 208); c70.Store(tile + 224); c71.Store(tile + 240);
         AddTile(tile, 32, c, ldc, rows, cols);
     }
 
@@ -222,7 +231,7 @@ internal static unsafe class Gemm
             x = Vector256.Create(a4[q]); c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
             x = Vector256.Create(a5[q]); c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
         }
-        float* tile = stackalloc float[MR * 16];
+        float* tile = stackalloc float[6 * 16];
         c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24);
         c20.Store(tile + 32); c21.Store(tile + 40); c30.Store(tile + 48); c31.Store(tile + 56);
         c40.Store(tile + 64); c41.Store(tile + 72); c50.Store(tile + 80); c51.Store(tile + 88);
