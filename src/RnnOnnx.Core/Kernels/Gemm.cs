@@ -7,6 +7,7 @@ namespace RnnOnnx.Kernels;
 /// Single-precision GEMM, C (+)= op(A)·op(B), row-major with leading dimensions, in the Goto/BLIS scheme:
 /// op(B) is packed into NR-wide column slivers, op(A) into MR-tall row slivers of a KC-deep block, and an
 /// MR×NR register-blocked FMA micro-kernel (Vector512 where the CPU has it, else Vector256) does the work.
+/// Operands used by few micro-tiles are read in place instead: packing them would cost as much as using them.
 /// Every element of C is accumulated in the same k order whatever the thread count, so results are
 /// bit-identical with 1 or N threads.
 /// </summary>
@@ -24,6 +25,12 @@ internal static unsafe class Gemm
     private const int KC = 256;
     private const int MC = 120;
 
+    /// <summary>
+    /// A row-major B is packed only when at least this many rows of op(A) reuse it (MR rows per use): below, the copy
+    /// costs more than the cache locality it buys (the weight gradients ∂W = Xᵀ·∂G read the gate gradients once).
+    /// </summary>
+    private const int PackBRows = 256;
+
     /// <summary>Below this many multiply-adds a split across threads costs more than it saves.</summary>
     private const long ParallelThreshold = 1L << 18;
 
@@ -40,6 +47,11 @@ internal static unsafe class Gemm
     public static void Multiply(float* a, int lda, bool transA, float* b, int ldb, bool transB,
                                 float* c, int ldc, int m, int n, int k, bool accumulate, float* rowInit = null)
     {
+        if (!transB && n % NR == 0 && m < PackBRows)
+        {
+            Multiply(a, lda, transA, new PanelB(b, NR, ldb, k, n), c, ldc, m, accumulate, rowInit);
+            return;
+        }
         var packed = t_packB ??= new PackedMatrix();
         packed.Pack(b, ldb, transB, k, n);
         Multiply(a, lda, transA, packed, c, ldc, m, accumulate, rowInit);
@@ -47,6 +59,12 @@ internal static unsafe class Gemm
 
     /// <summary>C[m×n] (+)= op(A)·B with B already packed (the recurrent weights, packed once per sequence).</summary>
     public static void Multiply(float* a, int lda, bool transA, PackedMatrix b, float* c, int ldc, int m, bool accumulate, float* rowInit = null)
+    {
+        fixed (float* data = b.Data)
+            Multiply(a, lda, transA, new PanelB(data, (long)b.Depth * NR, NR, b.Depth, b.Columns), c, ldc, m, accumulate, rowInit);
+    }
+
+    private static void Multiply(float* a, int lda, bool transA, PanelB b, float* c, int ldc, int m, bool accumulate, float* rowInit)
     {
         int n = b.Columns, k = b.Depth;
         if (m == 0 || n == 0) return;
@@ -61,8 +79,8 @@ internal static unsafe class Gemm
         MultiplySerial(a, lda, transA, b, 0, b.Slivers, c, ldc, m, accumulate, rowInit);
     }
 
-    /// <summary>Rows of C over slivers [s0, s1) of the packed B, on the calling thread.</summary>
-    private static void MultiplySerial(float* a, int lda, bool transA, PackedMatrix b, int s0, int s1,
+    /// <summary>Rows of C over slivers [s0, s1) of B, on the calling thread.</summary>
+    private static void MultiplySerial(float* a, int lda, bool transA, PanelB b, int s0, int s1,
                                        float* c, int ldc, int m, bool accumulate, float* rowInit = null)
     {
         int n = b.Columns, k = b.Depth, nr = NR;
@@ -85,7 +103,6 @@ internal static unsafe class Gemm
         // (the recurrent step multiplies 16–32 rows per core at every time step). The k order is the same either way.
         bool packing = transA || m > MC;
         fixed (float* ap0 = packA)
-        fixed (float* bp0 = b.Data)
         {
             for (int pc = 0; pc < k; pc += KC)
             {
@@ -96,7 +113,7 @@ internal static unsafe class Gemm
                     if (packing) PackA(a, lda, transA, ic, pc, mc, kc, ap0);
                     for (int s = s0; s < s1; s++)
                     {
-                        float* bs = bp0 + (long)s * k * nr + (long)pc * nr;
+                        float* bs = b.Data + s * b.SliverStride + pc * b.DepthStride;
                         int cols = Math.Min(nr, n - s * nr);
                         for (int ir = 0; ir < mc; ir += MR)
                         {
@@ -105,8 +122,8 @@ internal static unsafe class Gemm
                             var tile = packing
                                 ? new TileA(ap0 + ir * kc, 1, MR)
                                 : new TileA(a + (long)(ic + ir) * lda + pc, lda, 1);
-                            if (nr == 32) Kernel512(kc, tile, rows, bs, cTile, ldc, cols);
-                            else Kernel256(kc, tile, rows, bs, cTile, ldc, cols);
+                            if (nr == 32) Kernel512(kc, tile, rows, bs, b.DepthStride, cTile, ldc, cols);
+                            else Kernel256(kc, tile, rows, bs, b.DepthStride, cTile, ldc, cols);
                         }
                     }
                 }
@@ -127,6 +144,20 @@ internal static unsafe class Gemm
         /// <summary>Row r's first element; rows past the tile's real ones repeat row 0 (their sums are discarded).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float* Row(int r, int rows) => r < rows ? Start + r * RowStride : Start;
+    }
+
+    /// <summary>
+    /// Where the micro-kernel reads B: the NR columns of sliver s at depth p start at <c>Data[s·SliverStride + p·DepthStride]</c>
+    /// (packed: k·NR, NR; a row-major matrix read in place, whose width is a multiple of NR: NR, ldb).
+    /// </summary>
+    private readonly struct PanelB(float* data, long sliverStride, long depthStride, int depth, int columns)
+    {
+        public float* Data { get; } = data;
+        public long SliverStride { get; } = sliverStride;
+        public long DepthStride { get; } = depthStride;
+        public int Depth { get; } = depth;
+        public int Columns { get; } = columns;
+        public int Slivers => (Columns + NR - 1) / NR;
     }
 
     /// <summary>Packs rows [i0, i0+mc) × depth [p0, p0+kc) of op(A) into MR-tall slivers, zero-padding the last.</summary>
@@ -163,17 +194,18 @@ internal static unsafe class Gemm
         }
     }
 
-    // Micro-kernels: C[rows×cols] += Σ_p a[0..MR),p ⊗ b[p,0..NR) — one broadcast of A and two FMAs per row and p.
+    // Micro-kernels: C[rows×cols] += Σ_p a[0..MR),p ⊗ b[p,0..NR) (row p of B at b + p·ldb) — one broadcast of A and
+    // two FMAs per row and p.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel512(int kc, TileA a, int rows, float* b, float* c, int ldc, int cols)
+    private static void Kernel512(int kc, TileA a, int rows, float* b, long ldb, float* c, int ldc, int cols)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
         float* a0 = a.Row(0, rows), a1 = a.Row(1, rows), a2 = a.Row(2, rows), a3 = a.Row(3, rows);
         float* a4 = a.Row(4, rows), a5 = a.Row(5, rows), a6 = a.Row(6, rows), a7 = a.Row(7, rows);
         long step = a.DepthStride, q = 0;
-        for (int p = 0; p < kc; p++, q += step, b += 32)
+        for (int p = 0; p < kc; p++, q += step, b += ldb)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
@@ -215,13 +247,13 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel256(int kc, TileA a, int rows, float* b, float* c, int ldc, int cols)
+    private static void Kernel256(int kc, TileA a, int rows, float* b, long ldb, float* c, int ldc, int cols)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         float* a0 = a.Row(0, rows), a1 = a.Row(1, rows), a2 = a.Row(2, rows), a3 = a.Row(3, rows), a4 = a.Row(4, rows), a5 = a.Row(5, rows);
         long step = a.DepthStride, q = 0;
-        for (int p = 0; p < kc; p++, q += step, b += 16)
+        for (int p = 0; p < kc; p++, q += step, b += ldb)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
@@ -251,12 +283,12 @@ internal static unsafe class Gemm
         private float* _a, _c, _rowInit;
         private int _lda, _ldc, _m, _parts;
         private bool _transA, _accumulate, _splitColumns;
-        private PackedMatrix? _b;
+        private PanelB _b;
         public readonly Action<int> Body;
 
         public ParallelJob() => Body = RunPart;
 
-        public void Set(float* a, int lda, bool transA, PackedMatrix b, float* c, int ldc, int m, bool accumulate, float* rowInit, int parts)
+        public void Set(float* a, int lda, bool transA, PanelB b, float* c, int ldc, int m, bool accumulate, float* rowInit, int parts)
         {
             _rowInit = rowInit;
             _a = a; _c = c;
@@ -270,7 +302,7 @@ internal static unsafe class Gemm
 
         private void RunPart(int part)
         {
-            var b = _b!;
+            var b = _b;
             if (_splitColumns)
             {
                 var (s0, s1) = WorkSplitter.Range(b.Slivers, _parts, part);

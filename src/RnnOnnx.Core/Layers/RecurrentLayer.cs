@@ -38,7 +38,7 @@ public abstract class RecurrentLayer : Layer
     private float[][] _initial = [], _final = [];
     private readonly bool[] _hasInitial = new bool[2];
 
-    private protected readonly PackedMatrix PackedR = new(), PackedRt = new(), PackedGradient = new();
+    private protected readonly PackedMatrix PackedR = new(), PackedRt = new();
     private protected int T, B, H, GH;
     private protected PassContext Context = new();
     private readonly Action<int> _forwardPart, _backwardPart;
@@ -245,17 +245,15 @@ public abstract class RecurrentLayer : Layer
         int rows = T * B, width = x.Width;
         fixed (float* xp = x.Data)
         fixed (float* gx = GradGatesX)
+        fixed (float* gh = GradGatesH)
         fixed (float* hp = StatePrev[0])
         fixed (float* w = Kernel.Value)
         fixed (float* dw = Kernel.Gradient)
         fixed (float* dr = RecurrentKernel.Gradient)
         fixed (float* dxp = dx is null ? null : dx.Data)
         {
-            // ∂G is packed once and shared by ∂W and (unless the cell keeps a separate ∂Gh) ∂R.
-            PackedGradient.Pack(gx, GH, false, rows, GH);
-            Gemm.Multiply(xp, width, true, PackedGradient, dw, GH, width, accumulate: true);           // ∂W += Xᵀ·∂Gx
-            if (!SharesGateGradients) PackedGradient.Pack(GradGatesH, GH, false, rows, GH);
-            Gemm.Multiply(hp, H, true, PackedGradient, dr, GH, H, accumulate: true);                   // ∂R += H_prevᵀ·∂Gh
+            Gemm.Multiply(xp, width, true, gx, GH, false, dw, GH, width, GH, rows, accumulate: true); // ∂W += Xᵀ·∂Gx
+            Gemm.Multiply(hp, H, true, gh, GH, false, dr, GH, H, GH, rows, accumulate: true);        // ∂R += H_prevᵀ·∂Gh
             if (dxp is not null) Gemm.Multiply(gx, GH, false, w, GH, true, dxp, width, rows, width, GH, accumulate: false); // ∂X = ∂Gx·Wᵀ
         }
         RowOps.SumRowsInto(GradGatesX, T * B, Bias.Gradient, GH);

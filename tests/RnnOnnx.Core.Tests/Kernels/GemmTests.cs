@@ -181,6 +181,8 @@ public class GemmTests
     [
         (1, 1, 1), (5, 7, 6), (6, 32, 5), (7, 33, 31), (31, 1, 97), (32, 5, 130), (33, 97, 7), (97, 31, 33),
         (130, 6, 257), (257, 33, 1), (300, 130, 32), (1, 300, 257), (6, 257, 300), (33, 130, 300),
+        // Widths that are whole slivers: a row-major B is read in place below 256 rows of op(A), packed from 256 on.
+        (9, 64, 300), (33, 128, 513), (255, 96, 40), (256, 96, 40),
     ];
 
     public static TheoryData<int, int, int, bool, bool, bool> Cases()
@@ -275,7 +277,8 @@ public class GemmThreadTests
         var data = new TheoryData<int, int, int, bool, bool, bool>();
         // 300×257: enough slivers → column split. 2000×3: one sliver → row split (2000 is not a multiple of MR).
         // 3×2000: one row tile, many slivers → column split. 2600×40×3: three slivers at most, many row tiles → row split.
-        foreach (var (m, n, k) in new[] { (300, 257, 200), (2000, 3, 50), (3, 2000, 50), (2600, 40, 3) })
+        // 40×256×200: whole slivers and few rows → B read in place, column split.
+        foreach (var (m, n, k) in new[] { (300, 257, 200), (2000, 3, 50), (3, 2000, 50), (2600, 40, 3), (40, 256, 200) })
             foreach (bool transA in new[] { false, true })
                 foreach (bool transB in new[] { false, true })
                     data.Add(m, n, k, transA, transB, transA ^ transB);
