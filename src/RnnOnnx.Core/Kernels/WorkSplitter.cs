@@ -8,8 +8,9 @@ namespace RnnOnnx.Kernels;
 /// briefly before sleeping make a split worth it down to tens of microseconds. Parts must write disjoint
 /// outputs, so the result never depends on how many parts ran or which thread ran them.
 /// <para>
-/// Each part is claimed before it runs, and the caller claims every part no worker has started once its own is
-/// done: on a busy machine a worker that is not scheduled in time costs nothing, the caller just does its part.
+/// Each part is claimed before it runs, and every thread of the split, once its own part is done, claims any part
+/// nobody has started: on a busy machine a worker that is not scheduled in time costs nothing, the others do its
+/// part. A split may have more parts than threads, so that parts go to whichever thread is free first.
 /// </para>
 /// </summary>
 internal static class WorkSplitter
@@ -35,6 +36,7 @@ internal static class WorkSplitter
     private static readonly Lock Gate = new();
     private static Worker[] _workers = [];
     private static Action<int>? _job;
+    private static int _jobParts, _jobThreads;
     private static long _generation;
     /// <summary>Most parts one split can have; the claim slots are fixed so that a late worker never sees them replaced.</summary>
     private const int MaxParts = 64;
@@ -45,30 +47,35 @@ internal static class WorkSplitter
 
     [ThreadStatic] private static bool t_inside;
 
-    /// <summary>How many parts a split would use now.</summary>
+    /// <summary>How many threads a split would use now (a split may still have more parts than that).</summary>
     public static int Parts => t_inside ? 1 : Compute.MaxThreads;
 
-    /// <summary>Runs <paramref name="body"/>(part) for part = 0..parts-1 and returns when all are done.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>(part) for part = 0..parts-1 on up to <see cref="Parts"/> threads and returns when all are done.
+    /// </summary>
     /// <remarks>Nested calls (from inside a part) run their parts one after another on the calling thread.</remarks>
     public static void Run(int parts, Action<int> body)
     {
         parts = Math.Min(parts, MaxParts);
-        if (parts <= 1 || t_inside)
+        int threads = Math.Min(parts, Parts);
+        if (threads <= 1)
         {
             for (int p = 0; p < parts; p++) body(p);
             return;
         }
         lock (Gate)
         {
-            EnsureWorkers(parts - 1);
+            EnsureWorkers(threads - 1);
             _job = body;
+            Volatile.Write(ref _jobParts, parts);
+            Volatile.Write(ref _jobThreads, threads);
             _failure = null;
             Volatile.Write(ref _finished, 0);
             long generation = _generation + 1;
-            // Workers beyond this split may still wake from an older release: their parts count as taken.
-            for (int p = parts; p <= _workers.Length; p++) Volatile.Write(ref Claims[p], generation);
+            // A worker late from an older split reads this split's part count: every slot beyond it counts as taken.
+            for (int p = parts; p < MaxParts; p++) Volatile.Write(ref Claims[p], generation);
             Interlocked.Exchange(ref _generation, generation); // a full fence: pairs with a worker announcing its sleep
-            for (int w = 0; w < parts - 1; w++)
+            for (int w = 0; w < threads - 1; w++)
                 if (Volatile.Read(ref _workers[w].Sleeping) == 1) _workers[w].Start.Release();
             t_inside = true;
             try
@@ -134,9 +141,13 @@ internal static class WorkSplitter
             long generation = AwaitGeneration(worker, seen);
             seen = generation;
             // Generation first, then the job: a worker that is late reads a finished generation, whose parts are
-            // all claimed, and does nothing.
+            // all claimed, and does nothing. Workers beyond this split's thread count stay out of it.
             var job = Volatile.Read(ref _job);
-            if (job is not null && TryClaim(worker.Part, generation)) Execute(job, worker.Part);
+            if (job is null || worker.Part >= Volatile.Read(ref _jobThreads)) continue;
+            int parts = Volatile.Read(ref _jobParts);
+            if (TryClaim(worker.Part, generation)) Execute(job, worker.Part);
+            for (int p = 0; p < parts; p++)
+                if (TryClaim(p, generation)) Execute(job, p);
         }
     }
 

@@ -159,7 +159,7 @@ public abstract class RecurrentLayer : Layer
             Gemm.Multiply(x, input.Width, false, w, GH, false, g, GH, T * B, GH, input.Width, accumulate: false, rowInit: bias);
         PackedR.Pack(RecurrentKernel.Value, GH, false, H, GH);
 
-        _parts = Math.Max(1, Math.Min(WorkSplitter.Parts, B));
+        _parts = TimeLoopParts();
         WorkSplitter.Run(_parts, _forwardPart);
 
         int last = GoBackwards ? 0 : T - 1;
@@ -167,9 +167,28 @@ public abstract class RecurrentLayer : Layer
         return WriteOutput();
     }
 
+    /// <summary>
+    /// Row blocks of the time loop. When R fits a core's L2 cache the batch is cut into twice as many blocks (whole
+    /// micro-tiles) as threads: a core that is ahead, or whose neighbour the OS has descheduled, takes the next block
+    /// instead of waiting at the end of the loop. Larger R stays one block per core, as every block streams all of R
+    /// at every step.
+    /// </summary>
+    private int TimeLoopParts()
+    {
+        int threads = Math.Max(1, Math.Min(WorkSplitter.Parts, B));
+        if (threads == 1 || (long)H * GH * sizeof(float) > SharedBlockBytes) return threads;
+        return Math.Max(threads, Math.Min(2 * threads, B / Gemm.MR));
+    }
+
+    /// <summary>Batch rows [b0, b1) of a time-loop block: whole micro-tiles where the batch allows.</summary>
+    private (int B0, int B1) PartRows(int part) => WorkSplitter.Range(B, _parts, part, B >= _parts * Gemm.MR ? Gemm.MR : 1);
+
+    /// <summary>Largest R (bytes) for which the time loop is cut finer than one block per core.</summary>
+    private const int SharedBlockBytes = 256 * 1024;
+
     private void ForwardPart(int part)
     {
-        var (b0, b1) = WorkSplitter.Range(B, _parts, part);
+        var (b0, b1) = PartRows(part);
         if (b0 == b1) return;
         int rowOffset = b0 * H, rowLength = (b1 - b0) * H;
         for (int step = 0; step < T; step++)
@@ -268,7 +287,7 @@ public abstract class RecurrentLayer : Layer
 
     private unsafe void BackwardPart(int part)
     {
-        var (b0, b1) = WorkSplitter.Range(B, _parts, part);
+        var (b0, b1) = PartRows(part);
         if (b0 == b1) return;
         var dy = _outputGradient!;
         for (int step = T - 1; step >= 0; step--)

@@ -117,3 +117,37 @@ public class WorkSplitterTests
         Assert.True(nestedOnSameThread);
     }
 }
+
+/// <summary>Splits with more parts than threads: every part once, never more threads than allowed.</summary>
+[Collection("Threads")]
+public class WorkSplitterPartsTests
+{
+    [Theory]
+    [InlineData(2, 4)]
+    [InlineData(2, 7)]
+    [InlineData(3, 8)]
+    public void More_parts_than_threads_run_once_each_on_at_most_the_allowed_threads(int threads, int parts)
+    {
+        int saved = Compute.MaxThreads;
+        try
+        {
+            // Alternate with a wider split first so that workers beyond the allowed count exist and must stay out.
+            for (int repeat = 0; repeat < 500; repeat++)
+            {
+                Compute.MaxThreads = repeat % 3 == 0 ? threads + 1 : threads;
+                int allowed = Compute.MaxThreads;
+                var hits = new int[parts];
+                var ranOn = new int[parts];
+                WorkSplitter.Run(parts, p =>
+                {
+                    Interlocked.Increment(ref hits[p]);
+                    ranOn[p] = Environment.CurrentManagedThreadId;
+                    Thread.SpinWait(200 * (p % 3)); // uneven parts, so that free threads take the next ones
+                });
+                Assert.All(hits, h => Assert.Equal(1, h));
+                Assert.InRange(ranOn.Distinct().Count(), 1, allowed);
+            }
+        }
+        finally { Compute.MaxThreads = saved; }
+    }
+}
