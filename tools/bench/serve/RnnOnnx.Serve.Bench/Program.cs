@@ -40,10 +40,12 @@ try
                 var address = new Uri(hosts[batching].Urls.First());
                 var (sum0, count0) = await BatchSizesAsync(address, settings.Model);
                 var cpu0 = ProcessCpu();
+                long allocated0 = GC.GetTotalAllocatedBytes();
                 var run = await client.RunAsync(address, path, connections, settings.Duration);
                 var cpu = ProcessCpu() - cpu0;
+                long allocated = GC.GetTotalAllocatedBytes() - allocated0;
                 var (sum1, count1) = await BatchSizesAsync(address, settings.Model);
-                var result = new LoadResult(batching, connections, run, (sum1 - sum0) / Math.Max(1, count1 - count0), cpu);
+                var result = new LoadResult(batching, connections, run, (sum1 - sum0) / Math.Max(1, count1 - count0), cpu, allocated);
                 results.Add(result);
                 Console.Error.WriteLine(result.Row());
             }
