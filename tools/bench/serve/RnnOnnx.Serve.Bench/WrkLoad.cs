@@ -30,7 +30,9 @@ internal sealed partial class WrkLoad(string wrk, string script, string bodyFile
             RedirectStandardError = true,
             Environment = { ["BODY_FILE"] = bodyFile },
         };
-        foreach (string arg in new[] { "-t1", $"-c{connections}", string.Create(CultureInfo.InvariantCulture, $"-d{duration.TotalSeconds:0.###}s"),
+        // wrk takes whole seconds only.
+        int seconds = Math.Max(1, (int)Math.Ceiling(duration.TotalSeconds));
+        foreach (string arg in new[] { "-t1", $"-c{connections}", string.Create(CultureInfo.InvariantCulture, $"-d{seconds}s"),
             "--timeout", "30s", "-s", script, new Uri(address, path).ToString() })
             info.ArgumentList.Add(arg);
         var cpu0 = ChildrenCpu();
