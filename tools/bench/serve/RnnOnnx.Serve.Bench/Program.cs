@@ -82,6 +82,8 @@ static ILoadClient CreateClient(string choice, string body, string bodyFile)
     string? wrk = WrkLoad.Find();
     // forecast.lua sits next to the project in the source tree; the bench is run from the repository root.
     string script = Path.GetFullPath("tools/bench/serve/forecast.lua");
+    if (wrk is not null && choice != "httpclient" && !File.Exists(script))
+        throw new InvalidOperationException($"wrk needs {script}; run the bench from the repository root (or pass --client httpclient).");
     return choice switch
     {
         "httpclient" => new HttpClientLoad(body),
