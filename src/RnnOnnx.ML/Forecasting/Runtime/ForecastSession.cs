@@ -16,6 +16,10 @@ internal sealed class ForecastSession : IDisposable
     private readonly string[] _stateInputs;
     private readonly string[] _stateOutputs;
     private readonly int[] _stateWidths;
+    private readonly string[] _batchInputNames;
+    private readonly string[] _batchOutputNames = [OnnxNames.Output];
+    // Never changed after creation, so one instance serves every concurrent Run.
+    private readonly RunOptions _runOptions = new();
 
     public ForecastSession(byte[] model, ExecutionProvider provider, Action<string>? warn)
     {
@@ -23,6 +27,7 @@ internal sealed class ForecastSession : IDisposable
         _stateInputs = _session.InputMetadata.Keys.Where(k => k != OnnxNames.Input).Order(StringComparer.Ordinal).ToArray();
         _stateOutputs = _stateInputs.Select(k => k.Replace("_in_", "_out_", StringComparison.Ordinal)).ToArray();
         _stateWidths = _stateInputs.Select(k => _session.InputMetadata[k].Dimensions[^1]).ToArray();
+        _batchInputNames = [OnnxNames.Input, .. _stateInputs];
     }
 
     /// <summary>Fresh (zero) states.</summary>
@@ -51,18 +56,30 @@ internal sealed class ForecastSession : IDisposable
         int b = contexts.Length, t = contexts[0].Length;
         var steps = new float[b * t];
         for (int r = 0; r < b; r++) contexts[r].CopyTo(steps, r * t);
-        var inputs = new List<NamedOnnxValue>
+        var inputs = new OrtValue[1 + _stateInputs.Length];
+        try
         {
-            NamedOnnxValue.CreateFromTensor(OnnxNames.Input, new DenseTensor<float>(steps, [b, t, 1])),
-        };
-        for (int i = 0; i < _stateInputs.Length; i++)
-            inputs.Add(NamedOnnxValue.CreateFromTensor(_stateInputs[i], new DenseTensor<float>(new float[b * _stateWidths[i]], [b, _stateWidths[i]])));
-        using var results = _session.Run(inputs, [OnnxNames.Output]);
-        var output = results[0].AsTensor<float>().ToArray();
-        // Output is [B, T, H]: row r's last step starts at (r·T + T − 1)·H.
-        int width = output.Length / (b * t);
-        return Enumerable.Range(0, b).Select(r => output.AsSpan(((r * t) + t - 1) * width + width - horizon, horizon).ToArray()).ToArray();
+            inputs[0] = OrtValue.CreateTensorValueFromMemory(steps, [b, t, 1]);
+            for (int i = 0; i < _stateInputs.Length; i++) inputs[i + 1] = OrtValue.CreateTensorValueFromMemory(new float[b * _stateWidths[i]], [b, _stateWidths[i]]);
+            using var results = _session.Run(_runOptions, _batchInputNames, inputs, _batchOutputNames);
+            // Output is [B, T, H] and only each row's last step is wanted: read it where ONNX Runtime put it rather
+            // than copying the whole tensor (T times larger) into a managed array first.
+            var output = results[0].GetTensorDataAsSpan<float>();
+            // Row r's last step starts at (r·T + T − 1)·H.
+            int width = output.Length / (b * t);
+            var rows = new float[b][];
+            for (int r = 0; r < b; r++) rows[r] = output.Slice(((r * t) + t - 1) * width + width - horizon, horizon).ToArray();
+            return rows;
+        }
+        finally
+        {
+            foreach (var value in inputs) value?.Dispose();
+        }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
 }

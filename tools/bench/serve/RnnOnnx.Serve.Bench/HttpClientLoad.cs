@@ -3,13 +3,16 @@ using System.Diagnostics;
 namespace RnnOnnx.Serve.Bench;
 
 /// <summary>
-/// A closed-loop load: N connections, each sending its next forecast request as soon as the previous answer is in,
-/// for a fixed time. Bounded by construction: it stops when the time is up, whatever the server does.
+/// The load client of last resort, in this process on <see cref="HttpClient"/>: needs nothing installed, but its
+/// HTTP stack costs about as much CPU per request as the server's and runs on the same cores.
 /// </summary>
-internal static class LoadGenerator
+internal sealed class HttpClientLoad(string body) : ILoadClient
 {
-    public static async Task<(int Completed, int Errors, double[] LatenciesMs, TimeSpan Elapsed)> RunAsync(
-        Uri address, string path, string body, int connections, TimeSpan duration)
+    public string Name => "HttpClient (in process)";
+
+    public bool InProcess => true;
+
+    public async Task<LoadRun> RunAsync(Uri address, string path, int connections, TimeSpan duration)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
@@ -43,7 +46,10 @@ internal static class LoadGenerator
         })).ToArray();
         var results = await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(start);
-        var all = results.SelectMany(r => r.latencies).ToArray();
-        return (all.Length, results.Sum(r => r.errors), all, elapsed);
+        var sorted = results.SelectMany(r => r.latencies).Order().ToArray();
+        return new LoadRun(sorted.Length, results.Sum(r => r.errors), Percentile(sorted, 0.50), Percentile(sorted, 0.99), elapsed, ClientCpu: null);
     }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }
