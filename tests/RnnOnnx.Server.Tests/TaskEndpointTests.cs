@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using RnnOnnx.ML;
+using RnnOnnx.Server.Models;
 using RnnOnnx.ML.Text;
 using RnnOnnx.ML.Captioning;
 
@@ -35,6 +38,21 @@ public sealed class TaskEndpointTests(ModelFolder folder)
         Assert.Equal(2 * 3 * folder.Vocabulary.Count, output.GetProperty("data").GetArrayLength());
         var wrongShape = await client.PostAsync("/v1/models/plain/run", Json("""{"input": {"shape": [2, 3, 1], "data": [1, 2, 3, 0, 1, 2]}}"""));
         await AssertProblemAsync(wrongShape, HttpStatusCode.BadRequest, "shape [2, 3, 1]");
+    }
+
+    [Fact]
+    public async Task Run_calls_share_one_session_per_model_and_agree_with_a_fresh_one()
+    {
+        using var factory = new ServerFactory(folder.Path);
+        using var client = factory.CreateClient();
+        var model = factory.Services.GetRequiredService<ModelCatalog>().Find("plain");
+        const string body = """{"input": {"shape": [1, 4], "data": [3, 1, 4, 1]}}""";
+        Assert.False(model.RunnerOpened);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+            await (await client.PostAsync("/v1/models/plain/run", Json(body))).Content.ReadAsStringAsync()));
+        Assert.True(model.RunnerOpened);
+        Assert.Single(answers.Distinct());
+        Assert.Equal(TensorFileRunner.Run(File.ReadAllBytes(folder.File("plain")), body), answers[0]);
     }
 
     [Fact]

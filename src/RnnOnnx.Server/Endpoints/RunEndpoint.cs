@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using RnnOnnx.ML;
 using RnnOnnx.Server.Models;
 
 namespace RnnOnnx.Server.Endpoints;
@@ -9,7 +8,7 @@ namespace RnnOnnx.Server.Endpoints;
 /// <summary>
 /// <c>POST /v1/models/{name}/run</c>: any served model once on named tensors, in the tensor JSON of
 /// <c>rnnonnx run</c> (<c>{"input": {"shape": [1, 3, 1], "data": [...]}}</c>), every output back in the same form.
-/// It opens a session per call (this is the debugging and scripting path; the task endpoints keep theirs).
+/// Calls share one session per model, opened by the first (the task endpoints keep their own).
 /// </summary>
 internal static class RunEndpoint
 {
@@ -20,7 +19,7 @@ internal static class RunEndpoint
         var model = catalog.Get(name, task: null);
         using var reader = new StreamReader(request.Body);
         string json = await reader.ReadToEndAsync(cancellationToken);
-        string outputs = TensorFileRunner.Run(model.Onnx!, json);
+        string outputs = model.Runner.Run(json);
         return TypedResults.Text(outputs, "application/json");
     }
 }

@@ -1,3 +1,4 @@
+using RnnOnnx.ML;
 using RnnOnnx.ML.Captioning;
 using RnnOnnx.ML.Forecasting;
 using RnnOnnx.ML.Text;
@@ -20,6 +21,19 @@ internal sealed class ServedModel : IDisposable
 
     public byte[]? Onnx { get; init; }
 
+    private readonly Lazy<TensorRunner> _runner;
+
+    public ServedModel() => _runner = new(() => new TensorRunner(Onnx!, warning: _ => { }), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>
+    /// The session <c>/run</c> shares across its calls, opened by the first one (most models are never run that
+    /// way, and the task endpoints keep their own). Its load warnings were already logged when the model loaded.
+    /// </summary>
+    public TensorRunner Runner => _runner.Value;
+
+    /// <summary>Whether a <c>/run</c> call has opened <see cref="Runner"/> yet.</summary>
+    public bool RunnerOpened => _runner.IsValueCreated;
+
     public OnnxModelInfo? Info { get; init; }
 
     public RnnForecastModel? Forecaster { get; init; }
@@ -39,5 +53,6 @@ internal sealed class ServedModel : IDisposable
         Forecaster?.Dispose();
         Generator?.Dispose();
         Captioner?.Dispose();
+        if (_runner.IsValueCreated) _runner.Value.Dispose();
     }
 }
