@@ -13,9 +13,9 @@ using RnnOnnx.ML.Bench;
 // after 100 and after 10,000 past observations, against re-running the whole history.
 //
 // usage: dotnet run -c Release --project tools/bench/RnnOnnx.ML.Bench [-- --rows N --repeat K --batch B]
-int rows = Argument("--rows", 10_000), repeat = Argument("--repeat", 7), batch = Argument("--batch", 256);
+int rows = Argument("--rows", 10_000), repeat = Argument("--repeat", 21), batch = Argument("--batch", 256);
 var ml = new MLContext(seed: 1);
-Console.WriteLine($"{rows:N0} rows, batch {batch}, {Environment.ProcessorCount} cores, ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU; median of {repeat} interleaved rounds");
+Console.WriteLine($"{rows:N0} rows, batch {batch}, {Environment.ProcessorCount} cores, ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU; median of {repeat} interleaved rounds; ratios are medians of same-round ratios (quartiles in brackets)");
 Console.WriteLine();
 Console.WriteLine("| model | ML.NET ApplyOnnxModel rows/s | ApplyRecurrentOnnxModel rows/s | raw batched Run rows/s | ours ÷ ML.NET | ours over raw |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
@@ -35,21 +35,27 @@ void Throughput(MLContext ml, Workload work, int rows, int batch, int repeat)
     {
         OutputColumnName = "output", InputColumnName = "input", ModelBytes = work.Full, BatchSize = batch,
     }).Fit(data);
-    using var session = new InferenceSession(work.Full);
-    float[] mlnetOut = new float[rows], oursOut = new float[rows], rawOut = new float[rows];
+    using var raw = new RawBatches(work, rows, batch);
+    float[] mlnetOut = new float[rows], oursOut = new float[rows];
 
     // Rounds interleave the three paths, so that drift on a shared machine hits them alike.
     var seconds = Rounds(repeat,
         () => ReadColumn(mlnet.Transform(data), "output", mlnetOut),
         () => ReadColumn(ours.Transform(data), "output", oursOut),
-        () => RawBatched(session, work, rows, batch, rawOut));
+        raw.Run);
     File.Delete(path);
 
+    var rawOut = raw.Output;
     for (int i = 0; i < rows; i++)
         if (Math.Abs(oursOut[i] - mlnetOut[i]) > 1e-5f || Math.Abs(oursOut[i] - rawOut[i]) > 1e-5f)
             throw new InvalidOperationException($"{work.Name}: row {i} differs: ours {oursOut[i]}, ML.NET {mlnetOut[i]}, raw {rawOut[i]}");
-    Console.WriteLine($"| {work.Name} | {Rate(seconds[0])} | {Rate(seconds[1])} | {Rate(seconds[2])} | {seconds[0] / seconds[1]:F1}× | {(seconds[1] / seconds[2] - 1) * 100:+0.0;-0.0} % |");
-    string Rate(double s) => (rows / s).ToString("N0", CultureInfo.InvariantCulture);
+    // Ratios are taken within each round (the paths ran back to back there), then their median: a busy spell on the
+    // shared machine slows one round's paths together, which a ratio of separate medians would not cancel.
+    var speedup = Quartiles(seconds[0].Zip(seconds[1], (m, o) => m / o));
+    var overhead = Quartiles(seconds[1].Zip(seconds[2], (o, r) => (o / r - 1) * 100));
+    Console.WriteLine($"| {work.Name} | {Rate(seconds[0])} | {Rate(seconds[1])} | {Rate(seconds[2])} | {speedup.Median:F1}× | "
+        + $"{overhead.Median:+0.0;-0.0} % ({overhead.Lower:+0.0;-0.0} … {overhead.Upper:+0.0;-0.0}) |");
+    string Rate(List<double> s) => (rows / MedianOf(s)).ToString("N0", CultureInfo.InvariantCulture);
 }
 
 static void Streaming(MLContext ml, Workload work, int repeat)
@@ -89,7 +95,7 @@ static void Streaming(MLContext ml, Workload work, int repeat)
             using var runOptions = new RunOptions();
             using var y = whole.Run(runOptions, ["input"], [x], ["output"]);
         })[0];
-        Console.WriteLine($"| {history:N0} | {MedianOf(perObservation):F1} | {rerun * 1e6:N0} |");
+        Console.WriteLine($"| {history:N0} | {MedianOf(perObservation):F1} | {MedianOf(rerun) * 1e6:N0} |");
     }
 }
 
@@ -107,19 +113,8 @@ static void ReadColumn(IDataView scored, string name, float[] into)
     }
 }
 
-static void RawBatched(InferenceSession session, Workload work, int rows, int batch, float[] into)
-{
-    using var runOptions = new RunOptions();
-    for (int start = 0; start < rows; start += batch)
-    {
-        int n = Math.Min(batch, rows - start);
-        using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, work.Flat.AsMemory(start * work.Window, n * work.Window), [n, work.Window, 1]);
-        using var y = session.Run(runOptions, ["input"], [x], ["output"]);
-        y[0].GetTensorDataAsSpan<float>().CopyTo(into.AsSpan(start, n));
-    }
-}
-
-static double[] Rounds(int repeat, params Action[] paths)
+/// <summary>Seconds of each path in each round: [path][round].</summary>
+static List<double>[] Rounds(int repeat, params Action[] paths)
 {
     // Warm-up long enough for tiered compilation to reach optimised code on every path (it recompiles hot methods
     // in the background after a short delay), so that steady state is measured, as a long-running service sees it.
@@ -138,13 +133,15 @@ static double[] Rounds(int repeat, params Action[] paths)
             paths[p]();
             seconds[p].Add(clock.Elapsed.TotalSeconds);
         }
-    return seconds.Select(MedianOf).ToArray();
+    return seconds;
 }
 
-static double MedianOf(List<double> values)
+static double MedianOf(IEnumerable<double> values) => Quartiles(values).Median;
+
+static (double Lower, double Median, double Upper) Quartiles(IEnumerable<double> values)
 {
-    values.Sort();
-    return values[values.Count / 2];
+    var sorted = values.Order().ToArray();
+    return (sorted[sorted.Length / 4], sorted[sorted.Length / 2], sorted[sorted.Length * 3 / 4]);
 }
 
 int Argument(string name, int fallback)
