@@ -13,12 +13,12 @@ using RnnOnnx.ML.Bench;
 // after 100 and after 10,000 past observations, against re-running the whole history.
 //
 // usage: dotnet run -c Release --project tools/bench/RnnOnnx.ML.Bench [-- --rows N --repeat K --batch B]
-int rows = Argument("--rows", 10_000), repeat = Argument("--repeat", 21), batch = Argument("--batch", 256);
+int rows = Argument("--rows", 10_000), repeat = Argument("--repeat", 24), batch = Argument("--batch", 256);
 var ml = new MLContext(seed: 1);
 Console.WriteLine($"{rows:N0} rows, batch {batch}, {Environment.ProcessorCount} cores, ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU; median of {repeat} interleaved rounds; ratios are medians of same-round ratios (quartiles in brackets)");
 Console.WriteLine();
-Console.WriteLine("| model | ML.NET ApplyOnnxModel rows/s | ApplyRecurrentOnnxModel rows/s | raw batched Run rows/s | ours ÷ ML.NET | ours over raw |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+Console.WriteLine("| model | ML.NET ApplyOnnxModel rows/s | ApplyRecurrentOnnxModel rows/s | raw batched Run rows/s | ours ÷ ML.NET | ours over raw | ours over raw, thread CPU |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 foreach (var (units, window) in new[] { (16, 10), (32, 24), (50, 30) })
     Throughput(ml, new Workload(units, window, rows), rows, batch, repeat);
 Streaming(ml, new Workload(32, 24, 1), repeat);
@@ -39,7 +39,7 @@ void Throughput(MLContext ml, Workload work, int rows, int batch, int repeat)
     float[] mlnetOut = new float[rows], oursOut = new float[rows];
 
     // Rounds interleave the three paths, so that drift on a shared machine hits them alike.
-    var seconds = Rounds(repeat,
+    var (seconds, cpu) = TimedRounds(repeat,
         () => ReadColumn(mlnet.Transform(data), "output", mlnetOut),
         () => ReadColumn(ours.Transform(data), "output", oursOut),
         raw.Run);
@@ -53,9 +53,11 @@ void Throughput(MLContext ml, Workload work, int rows, int batch, int repeat)
     // shared machine slows one round's paths together, which a ratio of separate medians would not cancel.
     var speedup = Quartiles(seconds[0].Zip(seconds[1], (m, o) => m / o));
     var overhead = Quartiles(seconds[1].Zip(seconds[2], (o, r) => (o / r - 1) * 100));
-    Console.WriteLine($"| {work.Name} | {Rate(seconds[0])} | {Rate(seconds[1])} | {Rate(seconds[2])} | {speedup.Median:F1}× | "
-        + $"{overhead.Median:+0.0;-0.0} % ({overhead.Lower:+0.0;-0.0} … {overhead.Upper:+0.0;-0.0}) |");
+    var cpuOverhead = Quartiles(cpu[1].Zip(cpu[2], (o, r) => (o / r - 1) * 100));
+    Console.WriteLine($"| {work.Name} | {Rate(seconds[0])} | {Rate(seconds[1])} | {Rate(seconds[2])} | {speedup.Median:F1}× | {Percent(overhead)} | {Percent(cpuOverhead)} |");
     string Rate(List<double> s) => (rows / MedianOf(s)).ToString("N0", CultureInfo.InvariantCulture);
+    static string Percent((double Lower, double Median, double Upper) q) =>
+        string.Create(CultureInfo.InvariantCulture, $"{q.Median:+0.0;-0.0} % ({q.Lower:+0.0;-0.0} … {q.Upper:+0.0;-0.0})");
 }
 
 static void Streaming(MLContext ml, Workload work, int repeat)
@@ -113,8 +115,15 @@ static void ReadColumn(IDataView scored, string name, float[] into)
     }
 }
 
-/// <summary>Seconds of each path in each round: [path][round].</summary>
-static List<double>[] Rounds(int repeat, params Action[] paths)
+/// <summary>Wall-clock seconds of each path in each round: [path][round].</summary>
+static List<double>[] Rounds(int repeat, params Action[] paths) => TimedRounds(repeat, paths).Wall;
+
+/// <summary>
+/// Wall-clock and calling-thread CPU seconds of each path in each round: [path][round]. ONNX Runtime runs these small
+/// LSTMs on the calling thread (its pool threads stay all but idle), so thread CPU time is the work a path does,
+/// without the time other processes on a shared machine took the core away.
+/// </summary>
+static (List<double>[] Wall, List<double>[] Cpu) TimedRounds(int repeat, params Action[] paths)
 {
     // Warm-up long enough for tiered compilation to reach optimised code on every path (it recompiles hot methods
     // in the background after a short delay), so that steady state is measured, as a long-running service sees it.
@@ -123,18 +132,26 @@ static List<double>[] Rounds(int repeat, params Action[] paths)
     while (warm.ElapsedMilliseconds < 1500);
     Thread.Sleep(300);
     var seconds = paths.Select(_ => new List<double>()).ToArray();
-    // Each round starts with the next path: a path that follows another session's calls pays for that session's
-    // ONNX Runtime threads still spinning, so no path may always come second.
+    var cpu = paths.Select(_ => new List<double>()).ToArray();
+    // A path that follows another session's calls pays for that session's ONNX Runtime threads still spinning, so
+    // the rounds go through every order of the paths (each path follows each other equally often; a plain rotation
+    // of three puts one path after the same other in two rounds of three) and a short pause lets those threads go to sleep first.
+    var orders = Orders(Enumerable.Range(0, paths.Length).ToArray()).ToArray();
     for (int r = 0; r < repeat; r++)
-        for (int k = 0; k < paths.Length; k++)
+        foreach (int p in orders[r % orders.Length])
         {
-            int p = (r + k) % paths.Length;
+            Thread.Sleep(20);
+            double cpuBefore = ThreadCpu.Seconds();
             var clock = Stopwatch.StartNew();
             paths[p]();
             seconds[p].Add(clock.Elapsed.TotalSeconds);
+            cpu[p].Add(ThreadCpu.Seconds() - cpuBefore);
         }
-    return seconds;
+    return (seconds, cpu);
 }
+
+static IEnumerable<int[]> Orders(int[] items) => items.Length <= 1 ? [items]
+    : items.SelectMany(first => Orders(items.Where(i => i != first).ToArray()).Select(rest => (int[])[first, .. rest]));
 
 static double MedianOf(IEnumerable<double> values) => Quartiles(values).Median;
 
