@@ -86,7 +86,7 @@ public sealed class RecurrentOnnxTransformer : ITransformer, IDisposable
         "ML.NET cannot save third-party transformers: save the pipeline with mlContext.Model.SaveRecurrentPipeline(model, inputSchema, path) " +
         "and load it with mlContext.Model.LoadRecurrentPipeline(path, out inputSchema).");
 
-    /// <summary>Frees the ONNX Runtime session.</summary>
+    /// <summary>Frees the ONNX Runtime session and the batch buffers finished cursors left for the next ones.</summary>
     public void Dispose()
     {
         lock (_idleWorkspaces)
