@@ -93,6 +93,24 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Within_a_batch_the_first_bad_row_is_the_one_named()
+    {
+        // Values are checked a batch at a time; the error is still the one reading row by row would give.
+        var rows = Ragged(2, 3, 2, 9, 2, 2);
+        rows[1].Sequence[4] = float.NegativeInfinity;
+        var data = _ml.Data.LoadFromEnumerable(rows);
+        using var transformer = Estimator(LstmRagged, maxSteps: 8).Fit(data);
+        Assert.Equal("Row 1, column 'Sequence': value 4 (step 1, feature 1) is -Infinity; the model needs finite numbers.", Reading<DataException>(transformer, data).Message);
+
+        rows[1].Sequence[4] = 0;
+        Assert.StartsWith("Row 3, column 'Sequence': 9 steps", Reading<DataException>(transformer, data).Message, StringComparison.Ordinal);
+
+        rows[3] = Ragged(2, 3, 2, 4)[3];
+        rows[5].Sequence[1] = float.NaN;
+        Assert.Equal("Row 5, column 'Sequence': value 1 (step 0, feature 1) is NaN; the model needs finite numbers.", Reading<DataException>(transformer, data).Message);
+    }
+
+    [Fact]
     public void NaN_and_infinity_are_named_with_their_step_and_feature()
     {
         var rows = Ragged(2, 3, 2);

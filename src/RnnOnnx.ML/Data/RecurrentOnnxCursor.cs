@@ -16,7 +16,9 @@ internal sealed class RecurrentOnnxCursor : DataViewRowCursor
     private readonly DataViewRowCursor? _lookAhead;
     private readonly ValueGetter<DataViewRowId> _idGetter;
     private long _position = -1;
+    private readonly RecurrentOnnxTransformer _transformer;
     private readonly RowReader? _reader;
+    private readonly BatchWorkspace? _workspace;
     private readonly BatchRunner? _runner;
     private readonly SequenceBatch? _batch;
     private readonly BatchResults? _results;
@@ -28,17 +30,16 @@ internal sealed class RecurrentOnnxCursor : DataViewRowCursor
     public RecurrentOnnxCursor(RecurrentOnnxTransformer transformer, ColumnBinding binding, DataViewRowCursor? input, DataViewRowCursor? lookAhead)
     {
         if (input is null && lookAhead is null) throw new ArgumentException("A cursor needs an input cursor, a look-ahead cursor, or both.");
+        _transformer = transformer;
         _binding = binding;
         _input = input;
         _lookAhead = lookAhead;
         _outputGetter = GetOutput;
         _idGetter = input?.GetIdGetter() ?? PositionId;
         if (lookAhead is null) return;
-        int capacity = transformer.Options.BatchSize;
-        _batch = new SequenceBatch(capacity);
-        _results = new BatchResults(capacity);
         _reader = new RowReader(lookAhead, binding, transformer.Signature, transformer.Options, transformer.NewStreamStore());
-        _runner = transformer.NewRunner(capacity);
+        _workspace = transformer.RentWorkspace();
+        (_batch, _results, _runner) = (_workspace.Batch, _workspace.Results, _workspace.Runner);
     }
 
     public override DataViewSchema Schema => _binding.OutputSchema;
@@ -89,7 +90,7 @@ internal sealed class RecurrentOnnxCursor : DataViewRowCursor
     private void FillBatch()
     {
         _batch!.Clear();
-        while (!_batch.IsFull && _lookAhead!.MoveNext()) _reader!.Read(_lookAhead.Position, _batch);
+        _reader!.ReadBatch(_lookAhead!, _batch);
         if (_batch.Count > 0) _runner!.Run(_batch, _results!);
     }
 
@@ -116,7 +117,7 @@ internal sealed class RecurrentOnnxCursor : DataViewRowCursor
         {
             _input?.Dispose();
             _lookAhead?.Dispose();
-            _runner?.Dispose();
+            if (_workspace is not null) _transformer.ReturnWorkspace(_workspace);
         }
         _disposed = true;
         base.Dispose(disposing);

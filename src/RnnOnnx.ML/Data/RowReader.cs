@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using Microsoft.ML;
 
 namespace RnnOnnx.ML;
@@ -41,6 +42,31 @@ internal sealed class RowReader
     /// <exception cref="DataException">The row's values or length cannot feed the model.</exception>
     public void Read(long row, SequenceBatch batch)
     {
+        int first = batch.Count;
+        Append(row, batch);
+        RequireFinite(batch, first);
+    }
+
+    /// <summary>Appends rows from <paramref name="cursor"/> until <paramref name="batch"/> is full or the cursor ends.</summary>
+    /// <exception cref="DataException">A row's values or length cannot feed the model.</exception>
+    public void ReadBatch(DataViewRowCursor cursor, SequenceBatch batch)
+    {
+        int first = batch.Count;
+        try
+        {
+            while (!batch.IsFull && cursor.MoveNext()) Append(cursor.Position, batch);
+        }
+        catch
+        {
+            // Row by row, an earlier row's non-finite value would have failed first: it still does.
+            RequireFinite(batch, first);
+            throw;
+        }
+        RequireFinite(batch, first);
+    }
+
+    private void Append(long row, SequenceBatch batch)
+    {
         int count = _sequence.Fetch();
         int features = _model.Features;
         int steps;
@@ -76,9 +102,21 @@ internal sealed class RowReader
         {
             var values = batch.AddFloats(row, steps, steps * features, state);
             _sequence.CopyFloats(values);
+        }
+    }
+
+    /// <summary>Rejects the first non-finite value of the float rows appended from <paramref name="first"/> on.</summary>
+    /// <remarks>One vectorised pass over the packed values of a whole batch: per row, the check costs more in calls than in comparisons.</remarks>
+    private void RequireFinite(SequenceBatch batch, int first)
+    {
+        int features = _model.Features;
+        if (_model.TakesIds || batch.Count == first || TensorPrimitives.IsFiniteAll(batch.FloatsOf(first, batch.Count - first, features))) return;
+        for (int r = first; r < batch.Count; r++)
+        {
+            var values = batch.FloatsOf(r, features);
             for (int i = 0; i < values.Length; i++)
                 if (!float.IsFinite(values[i]))
-                    throw Error(row, _sequenceName, $"value {i} (step {i / features}, feature {i % features}) is {values[i].ToString(CultureInfo.InvariantCulture)}; the model needs finite numbers.");
+                    throw Error(batch.Rows[r], _sequenceName, $"value {i} (step {i / features}, feature {i % features}) is {values[i].ToString(CultureInfo.InvariantCulture)}; the model needs finite numbers.");
         }
     }
 

@@ -55,6 +55,13 @@ internal sealed class SequenceBatch(int capacity)
     /// <summary>The values of row <paramref name="row"/> (floats models).</summary>
     public ReadOnlySpan<float> FloatsOf(int row, int features) => _floats.AsSpan(Offsets[row], Lengths[row] * features);
 
+    /// <summary>The values of <paramref name="count"/> rows from <paramref name="first"/> on, packed one after another (floats models).</summary>
+    public ReadOnlySpan<float> FloatsOf(int first, int count, int features)
+    {
+        int last = first + count - 1;
+        return _floats.AsSpan(Offsets[first], Offsets[last] + Lengths[last] * features - Offsets[first]);
+    }
+
     /// <summary>The token ids of row <paramref name="row"/> (id models).</summary>
     public ReadOnlySpan<long> IdsOf(int row) => _ids.AsSpan(Offsets[row], Lengths[row]);
 

@@ -115,7 +115,7 @@ internal sealed class BatchRunner : IDisposable
 
     private void RunWave(SequenceBatch batch, BatchResults results, Span<int> rows)
     {
-        if (_model.LengthsName is null)
+        if (_model.LengthsName is null && !OfOneLength(batch, rows))
         {
             // No lengths input: padding would reach the result, so call once per distinct length.
             var keys = _keys.AsSpan(0, rows.Length);
@@ -130,6 +130,13 @@ internal sealed class BatchRunner : IDisposable
             }
         }
         else RunChunks(batch, results, rows);
+    }
+
+    private static bool OfOneLength(SequenceBatch batch, ReadOnlySpan<int> rows)
+    {
+        for (int i = 1; i < rows.Length; i++)
+            if (batch.Lengths[rows[i]] != batch.Lengths[rows[0]]) return false;
+        return true;
     }
 
     private void RunChunks(SequenceBatch batch, BatchResults results, ReadOnlySpan<int> rows)
@@ -220,6 +227,12 @@ internal sealed class BatchRunner : IDisposable
             int f = _model.Features;
             var x = timeMajor ? _floats.Shape(steps, size, f) : _floats.Shape(size, steps, f);
             if (padded) x.Clear();
+            else if (!timeMajor && IsRun(rows))
+            {
+                // Unpadded rows read one after another are already packed as [rows, steps, features]: one copy.
+                batch.FloatsOf(rows[0], rows.Length, f).CopyTo(x);
+                return _floats.Value;
+            }
             for (int b = 0; b < rows.Length; b++)
             {
                 var values = batch.FloatsOf(rows[b], f);
@@ -255,6 +268,14 @@ internal sealed class BatchRunner : IDisposable
             }
         }
         return _intIds.Value;
+    }
+
+    /// <summary>Whether <paramref name="rows"/> are consecutive rows in reading order.</summary>
+    private static bool IsRun(ReadOnlySpan<int> rows)
+    {
+        for (int i = 1; i < rows.Length; i++)
+            if (rows[i] != rows[0] + i) return false;
+        return true;
     }
 
     private OrtValue FillLengths(SequenceBatch batch, ReadOnlySpan<int> rows, int size, int steps)

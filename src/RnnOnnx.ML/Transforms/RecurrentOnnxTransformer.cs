@@ -29,6 +29,8 @@ namespace RnnOnnx.ML;
 public sealed class RecurrentOnnxTransformer : ITransformer, IDisposable
 {
     private readonly InferenceSession _session;
+    /// <summary>Workspaces of finished cursors, for the next ones; guarded by itself, as is <see cref="_disposed"/>.</summary>
+    private readonly Stack<BatchWorkspace> _idleWorkspaces = new();
     private bool _disposed;
 
     private RecurrentOnnxTransformer(RecurrentOnnxOptions options, byte[] model, ModelSignature signature, InferenceSession session, ExecutionProvider used)
@@ -84,11 +86,16 @@ public sealed class RecurrentOnnxTransformer : ITransformer, IDisposable
         "ML.NET cannot save third-party transformers: save the pipeline with mlContext.Model.SaveRecurrentPipeline(model, inputSchema, path) " +
         "and load it with mlContext.Model.LoadRecurrentPipeline(path, out inputSchema).");
 
-    /// <summary>Frees the ONNX Runtime session.</summary>
+    /// <summary>Frees the ONNX Runtime session and the batch buffers finished cursors left for the next ones.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        lock (_idleWorkspaces)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            // The runners' I/O bindings belong to the session: they go first.
+            while (_idleWorkspaces.TryPop(out var workspace)) workspace.Dispose();
+        }
         _session.Dispose();
     }
 
@@ -102,6 +109,32 @@ public sealed class RecurrentOnnxTransformer : ITransformer, IDisposable
     {
         ThrowIfDisposed();
         return new BatchRunner(_session, Signature, Options.InputColumnName, capacity, carryState: Options.KeyColumnName is not null);
+    }
+
+    /// <summary>A workspace of <see cref="RecurrentOnnxOptions.BatchSize"/> rows for a cursor: a finished cursor's, or a new one.</summary>
+    internal BatchWorkspace RentWorkspace()
+    {
+        lock (_idleWorkspaces)
+        {
+            ThrowIfDisposed();
+            if (_idleWorkspaces.TryPop(out var workspace)) return workspace;
+        }
+        return new BatchWorkspace(NewRunner(Options.BatchSize), Options.BatchSize);
+    }
+
+    /// <summary>Takes back a cursor's workspace for the next cursor; frees it if the transformer is gone.</summary>
+    internal void ReturnWorkspace(BatchWorkspace workspace)
+    {
+        workspace.Reset();
+        lock (_idleWorkspaces)
+        {
+            if (!_disposed)
+            {
+                _idleWorkspaces.Push(workspace);
+                return;
+            }
+        }
+        workspace.Dispose();
     }
 
     private void ThrowIfDisposed()

@@ -13,12 +13,12 @@ using RnnOnnx.ML.Bench;
 // after 100 and after 10,000 past observations, against re-running the whole history.
 //
 // usage: dotnet run -c Release --project tools/bench/RnnOnnx.ML.Bench [-- --rows N --repeat K --batch B]
-int rows = Argument("--rows", 10_000), repeat = Argument("--repeat", 7), batch = Argument("--batch", 256);
+int rows = Argument("--rows", 10_000), repeat = Argument("--repeat", 30), batch = Argument("--batch", 256);
 var ml = new MLContext(seed: 1);
-Console.WriteLine($"{rows:N0} rows, batch {batch}, {Environment.ProcessorCount} cores, ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU; median of {repeat} interleaved rounds");
+Console.WriteLine($"{rows:N0} rows, batch {batch}, {Environment.ProcessorCount} cores, ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU; interleaved rounds: {repeat} of ML.NET vs ours, {3 * repeat} of ours vs raw; rates are medians, ratios medians of same-round ratios (quartiles in brackets)");
 Console.WriteLine();
-Console.WriteLine("| model | ML.NET ApplyOnnxModel rows/s | ApplyRecurrentOnnxModel rows/s | raw batched Run rows/s | ours ÷ ML.NET | ours over raw |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+Console.WriteLine("| model | ML.NET ApplyOnnxModel rows/s | ApplyRecurrentOnnxModel rows/s | raw batched Run rows/s | ours ÷ ML.NET | ours over raw | ours over raw, thread CPU |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 foreach (var (units, window) in new[] { (16, 10), (32, 24), (50, 30) })
     Throughput(ml, new Workload(units, window, rows), rows, batch, repeat);
 Streaming(ml, new Workload(32, 24, 1), repeat);
@@ -35,21 +35,35 @@ void Throughput(MLContext ml, Workload work, int rows, int batch, int repeat)
     {
         OutputColumnName = "output", InputColumnName = "input", ModelBytes = work.Full, BatchSize = batch,
     }).Fit(data);
-    using var session = new InferenceSession(work.Full);
-    float[] mlnetOut = new float[rows], oursOut = new float[rows], rawOut = new float[rows];
+    using var raw = new RawBatches(work, rows, batch);
+    float[] mlnetOut = new float[rows], oursOut = new float[rows];
 
-    // Rounds interleave the three paths, so that drift on a shared machine hits them alike.
-    var seconds = Rounds(repeat,
+    // Each comparison runs in its own interleaved rounds, so that drift on a shared machine hits both of its paths
+    // alike, and the third path (ML.NET's, which allocates per row and runs its own ONNX Runtime threads) does not
+    // land its garbage collections and spinning threads on one side of the other comparison.
+    var (versus, _) = TimedRounds(repeat,
         () => ReadColumn(mlnet.Transform(data), "output", mlnetOut),
+        () => ReadColumn(ours.Transform(data), "output", oursOut));
+    // Ours and raw differ by a few per cent, and one pass can be slowed by a third on a busy machine: three times
+    // the rounds for that comparison.
+    var (seconds, cpu) = TimedRounds(3 * repeat,
         () => ReadColumn(ours.Transform(data), "output", oursOut),
-        () => RawBatched(session, work, rows, batch, rawOut));
+        raw.Run);
     File.Delete(path);
 
+    var rawOut = raw.Output;
     for (int i = 0; i < rows; i++)
         if (Math.Abs(oursOut[i] - mlnetOut[i]) > 1e-5f || Math.Abs(oursOut[i] - rawOut[i]) > 1e-5f)
             throw new InvalidOperationException($"{work.Name}: row {i} differs: ours {oursOut[i]}, ML.NET {mlnetOut[i]}, raw {rawOut[i]}");
-    Console.WriteLine($"| {work.Name} | {Rate(seconds[0])} | {Rate(seconds[1])} | {Rate(seconds[2])} | {seconds[0] / seconds[1]:F1}× | {(seconds[1] / seconds[2] - 1) * 100:+0.0;-0.0} % |");
-    string Rate(double s) => (rows / s).ToString("N0", CultureInfo.InvariantCulture);
+    // Ratios are taken within each round (the paths ran back to back there), then their median: a busy spell on the
+    // shared machine slows one round's paths together, which a ratio of separate medians would not cancel.
+    var speedup = Quartiles(versus[0].Zip(versus[1], (m, o) => m / o));
+    var overhead = Quartiles(seconds[0].Zip(seconds[1], (o, r) => (o / r - 1) * 100));
+    var cpuOverhead = Quartiles(cpu[0].Zip(cpu[1], (o, r) => (o / r - 1) * 100));
+    Console.WriteLine($"| {work.Name} | {Rate(versus[0])} | {Rate(seconds[0])} | {Rate(seconds[1])} | {speedup.Median:F1}× | {Percent(overhead)} | {Percent(cpuOverhead)} |");
+    string Rate(List<double> s) => (rows / MedianOf(s)).ToString("N0", CultureInfo.InvariantCulture);
+    static string Percent((double Lower, double Median, double Upper) q) =>
+        string.Create(CultureInfo.InvariantCulture, $"{q.Median:+0.0;-0.0} % ({q.Lower:+0.0;-0.0} … {q.Upper:+0.0;-0.0})");
 }
 
 static void Streaming(MLContext ml, Workload work, int repeat)
@@ -89,7 +103,7 @@ static void Streaming(MLContext ml, Workload work, int repeat)
             using var runOptions = new RunOptions();
             using var y = whole.Run(runOptions, ["input"], [x], ["output"]);
         })[0];
-        Console.WriteLine($"| {history:N0} | {MedianOf(perObservation):F1} | {rerun * 1e6:N0} |");
+        Console.WriteLine($"| {history:N0} | {MedianOf(perObservation):F1} | {MedianOf(rerun) * 1e6:N0} |");
     }
 }
 
@@ -107,19 +121,15 @@ static void ReadColumn(IDataView scored, string name, float[] into)
     }
 }
 
-static void RawBatched(InferenceSession session, Workload work, int rows, int batch, float[] into)
-{
-    using var runOptions = new RunOptions();
-    for (int start = 0; start < rows; start += batch)
-    {
-        int n = Math.Min(batch, rows - start);
-        using var x = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, work.Flat.AsMemory(start * work.Window, n * work.Window), [n, work.Window, 1]);
-        using var y = session.Run(runOptions, ["input"], [x], ["output"]);
-        y[0].GetTensorDataAsSpan<float>().CopyTo(into.AsSpan(start, n));
-    }
-}
+/// <summary>Wall-clock seconds of each path in each round: [path][round].</summary>
+static List<double>[] Rounds(int repeat, params Action[] paths) => TimedRounds(repeat, paths).Wall;
 
-static double[] Rounds(int repeat, params Action[] paths)
+/// <summary>
+/// Wall-clock and calling-thread CPU seconds of each path in each round: [path][round]. ONNX Runtime runs these small
+/// LSTMs on the calling thread (its pool threads stay all but idle), so thread CPU time is the work a path does,
+/// without the time other processes on a shared machine took the core away.
+/// </summary>
+static (List<double>[] Wall, List<double>[] Cpu) TimedRounds(int repeat, params Action[] paths)
 {
     // Warm-up long enough for tiered compilation to reach optimised code on every path (it recompiles hot methods
     // in the background after a short delay), so that steady state is measured, as a long-running service sees it.
@@ -128,23 +138,33 @@ static double[] Rounds(int repeat, params Action[] paths)
     while (warm.ElapsedMilliseconds < 1500);
     Thread.Sleep(300);
     var seconds = paths.Select(_ => new List<double>()).ToArray();
-    // Each round starts with the next path: a path that follows another session's calls pays for that session's
-    // ONNX Runtime threads still spinning, so no path may always come second.
+    var cpu = paths.Select(_ => new List<double>()).ToArray();
+    // A path that follows another session's calls pays for that session's ONNX Runtime threads still spinning, so
+    // the rounds go through every order of the paths (each path follows each other equally often; a plain rotation
+    // of three puts one path after the same other in two rounds of three) and a short pause lets those threads go to sleep first.
+    var orders = Orders(Enumerable.Range(0, paths.Length).ToArray()).ToArray();
     for (int r = 0; r < repeat; r++)
-        for (int k = 0; k < paths.Length; k++)
+        foreach (int p in orders[r % orders.Length])
         {
-            int p = (r + k) % paths.Length;
+            Thread.Sleep(20);
+            double cpuBefore = ThreadCpu.Seconds();
             var clock = Stopwatch.StartNew();
             paths[p]();
             seconds[p].Add(clock.Elapsed.TotalSeconds);
+            cpu[p].Add(ThreadCpu.Seconds() - cpuBefore);
         }
-    return seconds.Select(MedianOf).ToArray();
+    return (seconds, cpu);
 }
 
-static double MedianOf(List<double> values)
+static IEnumerable<int[]> Orders(int[] items) => items.Length <= 1 ? [items]
+    : items.SelectMany(first => Orders(items.Where(i => i != first).ToArray()).Select(rest => (int[])[first, .. rest]));
+
+static double MedianOf(IEnumerable<double> values) => Quartiles(values).Median;
+
+static (double Lower, double Median, double Upper) Quartiles(IEnumerable<double> values)
 {
-    values.Sort();
-    return values[values.Count / 2];
+    var sorted = values.Order().ToArray();
+    return (sorted[sorted.Length / 4], sorted[sorted.Length / 2], sorted[sorted.Length * 3 / 4]);
 }
 
 int Argument(string name, int fallback)

@@ -1,0 +1,20 @@
+namespace RnnOnnx.ML;
+
+/// <summary>
+/// What a cursor needs to run batches — the rows read, their results, and a runner with its pinned tensors and I/O
+/// binding — kept by the transformer between cursors, so that a new cursor (each pass over the data) starts with
+/// buffers grown, OrtValues made and outputs bound instead of building them all again.
+/// </summary>
+internal sealed class BatchWorkspace(BatchRunner runner, int capacity) : IDisposable
+{
+    public SequenceBatch Batch { get; } = new(capacity);
+
+    public BatchResults Results { get; } = new(capacity);
+
+    public BatchRunner Runner { get; } = runner;
+
+    /// <summary>Forgets the last batch's rows (and the stream states they hold) before the workspace waits for its next cursor.</summary>
+    public void Reset() => Batch.Clear();
+
+    public void Dispose() => Runner.Dispose();
+}
