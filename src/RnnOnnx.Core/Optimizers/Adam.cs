@@ -28,14 +28,14 @@ public class Adam : Optimizer
     internal override string TypeName => "Adam";
     private protected override int SlotCount => 2;
 
-    private protected override void Update(float[] weights, float[] gradient, float[][] slots, float learningRate, long step)
+    private protected override void Update(float[] weights, float[] gradient, float[][] slots, int start, int end, float learningRate, long step)
     {
         float[] m = slots[0], v = slots[1];
         float b1 = Beta1, b2 = Beta2;
         float correction1 = 1f / (1f - MathF.Pow(b1, step));
         float correction2 = 1f / (1f - MathF.Pow(b2, step));
         float decay = 1f - learningRate * DecoupledWeightDecay;
-        for (int i = 0; i < weights.Length; i += Lanes.Width)
+        for (int i = start; i < end; i += Lanes.Width)
         {
             var g = Lanes.Load(gradient, i);
             var mi = Vector512.Create(b1) * Lanes.Load(m, i) + Vector512.Create(1f - b1) * g;

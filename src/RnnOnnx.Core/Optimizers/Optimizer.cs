@@ -1,3 +1,4 @@
+using RnnOnnx.Kernels;
 using RnnOnnx.Layers;
 
 namespace RnnOnnx.Optimizers;
@@ -9,6 +10,13 @@ namespace RnnOnnx.Optimizers;
 public abstract class Optimizer
 {
     private float[][][] _slots = [];
+    private IReadOnlyList<Parameter> _stepParameters = [];
+    private float _stepRate;
+    private int _stepParts;
+    private Action<int>? _updatePart;
+
+    /// <summary>Below this many weights the update runs on one thread: a split would cost more than it saves.</summary>
+    private const int ParallelWeights = 1 << 15;
 
     private protected Optimizer(float learningRate)
     {
@@ -37,17 +45,37 @@ public abstract class Optimizer
     /// <summary>State arrays per parameter (Adam: m and v).</summary>
     private protected abstract int SlotCount { get; }
 
-    /// <summary>Updates one parameter given its state slots; <paramref name="step"/> is 1 on the first update.</summary>
-    private protected abstract void Update(float[] weights, float[] gradient, float[][] slots, float learningRate, long step);
+    /// <summary>
+    /// Updates elements [<paramref name="start"/>, <paramref name="end"/>) of one parameter given its state slots;
+    /// <paramref name="step"/> is 1 on the first update. The rule is element-wise, so ranges can run on any thread;
+    /// <paramref name="start"/> is a multiple of 16 and <paramref name="end"/> too, or the parameter's length.
+    /// </summary>
+    private protected abstract void Update(float[] weights, float[] gradient, float[][] slots, int start, int end, float learningRate, long step);
 
     /// <summary>One update; <paramref name="gradientNorm"/> is ‖g‖ when the caller has it already (else it is computed if clipping needs it).</summary>
     internal void Step(IReadOnlyList<Parameter> parameters, double? gradientNorm = null)
     {
         EnsureSlots(parameters);
         if (GlobalClipNorm is { } clip) ClipByGlobalNorm(parameters, clip, gradientNorm ?? GlobalNorm(parameters));
-        float rate = CurrentLearningRate;
+        _stepRate = CurrentLearningRate;
         Iterations++;
-        for (int i = 0; i < parameters.Count; i++) Update(parameters[i].Value, parameters[i].Gradient, _slots[i], rate, Iterations);
+        long weights = 0;
+        for (int i = 0; i < parameters.Count; i++) weights += parameters[i].Value.Length;
+        _stepParameters = parameters;
+        _stepParts = weights >= ParallelWeights ? WorkSplitter.Parts : 1;
+        WorkSplitter.Run(_stepParts, _updatePart ??= UpdatePart);
+        _stepParameters = [];
+    }
+
+    /// <summary>Its share of every parameter, in whole vectors.</summary>
+    private void UpdatePart(int part)
+    {
+        for (int i = 0; i < _stepParameters.Count; i++)
+        {
+            var p = _stepParameters[i];
+            var (start, end) = WorkSplitter.Range(p.Value.Length, _stepParts, part, Lanes.Width);
+            if (start < end) Update(p.Value, p.Gradient, _slots[i], start, end, _stepRate, Iterations);
+        }
     }
 
     /// <summary>

@@ -23,10 +23,10 @@ public sealed class RmsProp : Optimizer
     internal override string TypeName => "RmsProp";
     private protected override int SlotCount => 2;
 
-    private protected override void Update(float[] weights, float[] gradient, float[][] slots, float learningRate, long step)
+    private protected override void Update(float[] weights, float[] gradient, float[][] slots, int start, int end, float learningRate, long step)
     {
         float[] s = slots[0], b = slots[1];
-        for (int i = 0; i < weights.Length; i++)
+        for (int i = start; i < end; i++)
         {
             float g = gradient[i];
             s[i] = Rho * s[i] + (1f - Rho) * g * g;

@@ -22,11 +22,11 @@ public sealed class Sgd : Optimizer
     internal override string TypeName => "Sgd";
     private protected override int SlotCount => 1;
 
-    private protected override void Update(float[] weights, float[] gradient, float[][] slots, float learningRate, long step)
+    private protected override void Update(float[] weights, float[] gradient, float[][] slots, int start, int end, float learningRate, long step)
     {
         float[] b = slots[0];
         float mu = Momentum;
-        for (int i = 0; i < weights.Length; i++)
+        for (int i = start; i < end; i++)
         {
             float g = gradient[i];
             b[i] = mu * b[i] + g;

@@ -101,3 +101,48 @@ public class OptimizerTests
         Assert.All(epochs, e => Assert.Null(e.ValidationLoss));
     }
 }
+
+/// <summary>Updates large enough to be split across threads give the same bits with any thread count.</summary>
+[Collection("Threads")]
+public class OptimizerThreadTests
+{
+    public static TheoryData<string> Rules() => ["sgd", "adam", "adamw", "rmsprop"];
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void Split_updates_are_bit_identical_to_one_thread(string rule)
+    {
+        float[] OneThreadCount(int threads)
+        {
+            // 40,005 weights (over the split threshold, not a multiple of 16) in a kernel and a bias.
+            var model = new Sequential(new Dense(7));
+            model.Build(new LayerShape(false, 5714));
+            Optimizer optimizer = rule switch
+            {
+                "sgd" => new Sgd(0.05f, momentum: 0.9f, nesterov: true),
+                "adam" => new Adam(0.01f),
+                "adamw" => new AdamW(0.01f, weightDecay: 0.1f),
+                _ => new RmsProp(0.01f, momentum: 0.5f),
+            };
+            model.Compile(optimizer, new MeanSquaredError());
+            var rng = new Randomness.Rng(3);
+            var x = Tensor.Zeros(16, 5714);
+            var y = Tensor.Zeros(16, 7);
+            for (int i = 0; i < x.Data.Length; i++) x.Data[i] = rng.NextSingle() - 0.5f;
+            for (int i = 0; i < y.Data.Length; i++) y.Data[i] = rng.NextSingle();
+            int saved = Compute.MaxThreads;
+            try
+            {
+                Compute.MaxThreads = threads;
+                model.Fit(x, y, new FitOptions { Epochs = 3, BatchSize = 8, Shuffle = false });
+            }
+            finally { Compute.MaxThreads = saved; }
+            return [.. model.Layers[0].Parameters.SelectMany(p => p.Value)];
+        }
+
+        var serial = OneThreadCount(1);
+        var split = OneThreadCount(2);
+        Assert.Equal(40_005, serial.Length);
+        Assert.Equal(serial.Select(BitConverter.SingleToInt32Bits), split.Select(BitConverter.SingleToInt32Bits));
+    }
+}
