@@ -31,6 +31,9 @@ internal static unsafe class Gemm
     /// </summary>
     private const int PackBRows = 256;
 
+    /// <summary>What C starts from in a product that does not accumulate and has no row-init: NR zeros.</summary>
+    private static readonly float[] ZeroRow = GC.AllocateArray<float>(32, pinned: true);
+
     /// <summary>Below this many multiply-adds a split across threads costs more than it saves.</summary>
     private const long ParallelThreshold = 1L << 18;
 
@@ -86,14 +89,17 @@ internal static unsafe class Gemm
         int n = b.Columns, k = b.Depth, nr = NR;
         if (s0 >= s1 || m == 0) return;
         int colStart = s0 * nr, colEnd = Math.Min(s1 * nr, n);
-        if (!accumulate)
-            for (int i = 0; i < m; i++)
-            {
-                var row = new Span<float>(c + (long)i * ldc + colStart, colEnd - colStart);
-                if (rowInit is null) row.Clear();
-                else new ReadOnlySpan<float>(rowInit + colStart, colEnd - colStart).CopyTo(row);
-            }
-        if (k == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate)
+                for (int i = 0; i < m; i++)
+                {
+                    var row = new Span<float>(c + (long)i * ldc + colStart, colEnd - colStart);
+                    if (rowInit is null) row.Clear();
+                    else new ReadOnlySpan<float>(rowInit + colStart, colEnd - colStart).CopyTo(row);
+                }
+            return;
+        }
 
         int packLength = ((MC + MR - 1) / MR) * MR * KC;
         var packA = t_packA;
@@ -103,6 +109,7 @@ internal static unsafe class Gemm
         // (the recurrent step multiplies 16–32 rows per core at every time step). The k order is the same either way.
         bool packing = transA || m > MC;
         fixed (float* ap0 = packA)
+        fixed (float* zeros = ZeroRow)
         {
             for (int pc = 0; pc < k; pc += KC)
             {
@@ -122,8 +129,10 @@ internal static unsafe class Gemm
                             var tile = packing
                                 ? new TileA(ap0 + ir * kc, 1, MR)
                                 : new TileA(a + (long)(ic + ir) * lda + pc, lda, 1);
-                            if (nr == 32) Kernel512(kc, tile, rows, bs, b.DepthStride, cTile, ldc, cols);
-                            else Kernel256(kc, tile, rows, bs, b.DepthStride, cTile, ldc, cols);
+                            // The first depth block writes C = start + sum (bias or zero) instead of clearing C in a pass of its own.
+                            float* start = accumulate || pc > 0 ? null : rowInit is null ? zeros : rowInit + s * nr;
+                            if (nr == 32) Kernel512(kc, tile, rows, bs, b.DepthStride, cTile, ldc, cols, start);
+                            else Kernel256(kc, tile, rows, bs, b.DepthStride, cTile, ldc, cols, start);
                         }
                     }
                 }
@@ -198,7 +207,7 @@ internal static unsafe class Gemm
     // two FMAs per row and p.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel512(int kc, TileA a, int rows, float* b, long ldb, float* c, int ldc, int cols)
+    private static void Kernel512(int kc, TileA a, int rows, float* b, long ldb, float* c, int ldc, int cols, float* start)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
@@ -221,14 +230,14 @@ internal static unsafe class Gemm
         if (cols == 32)
         {
             // Full-width tiles (the common edge: a batch slice that is not a multiple of MR rows) stay vectorised.
-            AddTo512(c, c00, c01);
-            if (rows > 1) AddTo512(c + ldc, c10, c11);
-            if (rows > 2) AddTo512(c + 2 * ldc, c20, c21);
-            if (rows > 3) AddTo512(c + 3 * ldc, c30, c31);
-            if (rows > 4) AddTo512(c + 4 * ldc, c40, c41);
-            if (rows > 5) AddTo512(c + 5 * ldc, c50, c51);
-            if (rows > 6) AddTo512(c + 6 * ldc, c60, c61);
-            if (rows > 7) AddTo512(c + 7 * ldc, c70, c71);
+            AddTo512(c, start, c00, c01);
+            if (rows > 1) AddTo512(c + ldc, start, c10, c11);
+            if (rows > 2) AddTo512(c + 2 * ldc, start, c20, c21);
+            if (rows > 3) AddTo512(c + 3 * ldc, start, c30, c31);
+            if (rows > 4) AddTo512(c + 4 * ldc, start, c40, c41);
+            if (rows > 5) AddTo512(c + 5 * ldc, start, c50, c51);
+            if (rows > 6) AddTo512(c + 6 * ldc, start, c60, c61);
+            if (rows > 7) AddTo512(c + 7 * ldc, start, c70, c71);
             return;
         }
         float* tile = stackalloc float[8 * 32];
@@ -236,18 +245,20 @@ internal static unsafe class Gemm
         c20.Store(tile + 64); c21.Store(tile + 80); c30.Store(tile + 96); c31.Store(tile + 112);
         c40.Store(tile + 128); c41.Store(tile + 144); c50.Store(tile + 160); c51.Store(tile + 176);
         c60.Store(tile + 192); c61.Store(tile + 208); c70.Store(tile + 224); c71.Store(tile + 240);
-        AddTile(tile, 32, c, ldc, rows, cols);
+        AddTile(tile, 32, c, ldc, rows, cols, start);
     }
 
+    /// <summary>C row = (start ?? C row) + the two accumulators: one add either way, so both give the same bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddTo512(float* c, Vector512<float> lo, Vector512<float> hi)
+    private static void AddTo512(float* c, float* start, Vector512<float> lo, Vector512<float> hi)
     {
-        (Vector512.Load(c) + lo).Store(c);
-        (Vector512.Load(c + 16) + hi).Store(c + 16);
+        float* from = start is null ? c : start;
+        (Vector512.Load(from) + lo).Store(c);
+        (Vector512.Load(from + 16) + hi).Store(c + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel256(int kc, TileA a, int rows, float* b, long ldb, float* c, int ldc, int cols)
+    private static void Kernel256(int kc, TileA a, int rows, float* b, long ldb, float* c, int ldc, int cols, float* start)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -268,13 +279,17 @@ internal static unsafe class Gemm
         c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24);
         c20.Store(tile + 32); c21.Store(tile + 40); c30.Store(tile + 48); c31.Store(tile + 56);
         c40.Store(tile + 64); c41.Store(tile + 72); c50.Store(tile + 80); c51.Store(tile + 88);
-        AddTile(tile, 16, c, ldc, rows, cols);
+        AddTile(tile, 16, c, ldc, rows, cols, start);
     }
 
-    private static void AddTile(float* tile, int width, float* c, int ldc, int rows, int cols)
+    private static void AddTile(float* tile, int width, float* c, int ldc, int rows, int cols, float* start)
     {
         for (int r = 0; r < rows; r++)
-            for (int j = 0; j < cols; j++) c[(long)r * ldc + j] += tile[r * width + j];
+            for (int j = 0; j < cols; j++)
+            {
+                float* cell = c + (long)r * ldc + j;
+                *cell = (start is null ? *cell : start[j]) + tile[r * width + j];
+            }
     }
 
     /// <summary>Arguments of one multi-threaded product; one per calling thread so calls never share it.</summary>
