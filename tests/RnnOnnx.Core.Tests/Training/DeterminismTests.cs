@@ -9,14 +9,14 @@ namespace RnnOnnx.Tests.Training;
 [Collection("Threads")]
 public class DeterminismTests
 {
-    private static float[] TrainedWeights(Func<Sequential> create, SequenceDataset data, int threads, ulong seed = 11)
+    private static float[] TrainedWeights(Func<Sequential> create, SequenceDataset data, int threads, ulong seed = 11, int batchSize = 16)
     {
         int saved = Compute.MaxThreads;
         try
         {
             Compute.MaxThreads = threads;
             var model = create();
-            model.Fit(data, new FitOptions { Epochs = 2, BatchSize = 16, Seed = seed, ValidationSplit = 0.25 });
+            model.Fit(data, new FitOptions { Epochs = 2, BatchSize = batchSize, Seed = seed, ValidationSplit = 0.25 });
             return model.Parameters.SelectMany(p => p.Value).ToArray();
         }
         finally { Compute.MaxThreads = saved; }
@@ -47,6 +47,25 @@ public class DeterminismTests
             return model;
         }
         Assert.True(TrainedWeights(Create, data, 1).AsSpan().SequenceEqual(TrainedWeights(Create, data, 2)));
+    }
+
+    /// <summary>
+    /// Batches of 40 rows (and a shorter last one) cut the time loop into more blocks than threads, of unequal size
+    /// (whole 8-row tiles), claimed by whichever thread is free: the weights must not depend on who ran what.
+    /// </summary>
+    [Fact]
+    public void Lstm_time_loop_cut_into_more_blocks_than_threads_is_bit_identical_with_one_two_or_three_threads()
+    {
+        var data = SlidingWindows.Create(SyntheticSeries.NoisySine(300, seed: 3), window: 12);
+        Sequential Create()
+        {
+            var model = new Sequential(new Lstm(48, returnSequences: true), new Lstm(32), new Dense(1));
+            model.Compile(new Adam(0.01f), new MeanSquaredError());
+            return model;
+        }
+        var one = TrainedWeights(Create, data, 1, batchSize: 40);
+        Assert.True(one.AsSpan().SequenceEqual(TrainedWeights(Create, data, 2, batchSize: 40)), "weights differ between 1 and 2 threads");
+        Assert.True(one.AsSpan().SequenceEqual(TrainedWeights(Create, data, 3, batchSize: 40)), "weights differ between 1 and 3 threads");
     }
 
     [Fact]
