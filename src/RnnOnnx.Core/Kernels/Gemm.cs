@@ -194,7 +194,7 @@ internal static unsafe class Gemm
                 {
                     float* src = a + (long)(p0 + p) * lda + i0 + ir;
                     float* d = sliver + p * MR;
-                    if (rows == 8) { Vector256.Load(src).Store(d); continue; }   // a whole 8-row sliver: one move
+                    if (rows == 8) { Vector256.Load(src).Store(d); continue; }   // the common case (the weight gradients' Hᵀ, Xᵀ) without a scalar loop
                     int r = 0;
                     for (; r < rows; r++) d[r] = src[r];
                     for (; r < MR; r++) d[r] = 0f;

@@ -3,7 +3,7 @@ using System.Runtime.ExceptionServices;
 namespace RnnOnnx.Kernels;
 
 /// <summary>
-/// Splits one piece of work into a few parts and runs them on persistent threads, the caller taking part 0.
+/// Splits one piece of work into a few parts and runs them on persistent threads, the caller among them.
 /// A task per element or per step would cost more than the work on two cores; persistent workers that spin
 /// briefly before sleeping make a split worth it down to tens of microseconds. Parts must write disjoint
 /// outputs, so the result never depends on how many parts ran or which thread ran them.
@@ -39,7 +39,7 @@ internal static class WorkSplitter
     private static int _jobParts, _jobThreads;
     private static long _generation;
     /// <summary>Most parts one split can have; the claim slots are fixed so that a late worker never sees them replaced.</summary>
-    private const int MaxParts = 64;
+    public const int MaxParts = 64;
 
     private static readonly long[] Claims = new long[MaxParts];
     private static int _finished;
@@ -48,7 +48,7 @@ internal static class WorkSplitter
     [ThreadStatic] private static bool t_inside;
 
     /// <summary>How many threads a split would use now (a split may still have more parts than that).</summary>
-    public static int Parts => t_inside ? 1 : Compute.MaxThreads;
+    public static int Parts => t_inside ? 1 : Math.Min(Compute.MaxThreads, MaxParts);
 
     /// <summary>
     /// Runs <paramref name="body"/>(part) for part = 0..parts-1 on up to <see cref="Parts"/> threads and returns when all are done.
@@ -56,7 +56,8 @@ internal static class WorkSplitter
     /// <remarks>Nested calls (from inside a part) run their parts one after another on the calling thread.</remarks>
     public static void Run(int parts, Action<int> body)
     {
-        parts = Math.Min(parts, MaxParts);
+        // Callers cut their work by the part count they ask for: dropping parts would silently skip work.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, MaxParts);
         int threads = Math.Min(parts, Parts);
         if (threads <= 1)
         {
@@ -136,14 +137,17 @@ internal static class WorkSplitter
     {
         t_inside = true;
         long seen = 0;
+        bool poll = true;
         while (true)
         {
-            long generation = AwaitGeneration(worker, seen);
+            long generation = AwaitGeneration(worker, seen, poll);
             seen = generation;
             // Generation first, then the job: a worker that is late reads a finished generation, whose parts are
-            // all claimed, and does nothing. Workers beyond this split's thread count stay out of it.
+            // all claimed, and does nothing. Workers beyond this split's thread count stay out of it and sleep
+            // rather than poll: after a run with more threads they would otherwise compete for the cores.
             var job = Volatile.Read(ref _job);
-            if (job is null || worker.Part >= Volatile.Read(ref _jobThreads)) continue;
+            poll = job is not null && worker.Part < Volatile.Read(ref _jobThreads);
+            if (job is null || !poll) continue;
             int parts = Volatile.Read(ref _jobParts);
             if (TryClaim(worker.Part, generation)) Execute(job, worker.Part);
             for (int p = 0; p < parts; p++)
@@ -151,10 +155,10 @@ internal static class WorkSplitter
         }
     }
 
-    /// <summary>Polls for a generation newer than <paramref name="seen"/>, then sleeps until released.</summary>
-    private static long AwaitGeneration(Worker worker, long seen)
+    /// <summary>Polls for a generation newer than <paramref name="seen"/> (if <paramref name="poll"/>), then sleeps until released.</summary>
+    private static long AwaitGeneration(Worker worker, long seen, bool poll)
     {
-        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (poll ? SpinTicks : 0);
         while (true)
         {
             long generation = Volatile.Read(ref _generation);

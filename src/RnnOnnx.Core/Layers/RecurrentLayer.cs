@@ -177,7 +177,7 @@ public abstract class RecurrentLayer : Layer
     {
         int threads = Math.Max(1, Math.Min(WorkSplitter.Parts, B));
         if (threads == 1 || (long)H * GH * sizeof(float) > SharedBlockBytes) return threads;
-        return Math.Max(threads, Math.Min(2 * threads, B / Gemm.MR));
+        return Math.Max(threads, Math.Min(Math.Min(2 * threads, WorkSplitter.MaxParts), B / Gemm.MR));
     }
 
     /// <summary>Batch rows [b0, b1) of a time-loop block: whole micro-tiles where the batch allows.</summary>

@@ -63,8 +63,8 @@ public abstract class Optimizer
         for (int i = 0; i < parameters.Count; i++) weights += parameters[i].Value.Length;
         _stepParameters = parameters;
         _stepParts = weights >= ParallelWeights ? WorkSplitter.Parts : 1;
-        WorkSplitter.Run(_stepParts, _updatePart ??= UpdatePart);
-        _stepParameters = [];
+        try { WorkSplitter.Run(_stepParts, _updatePart ??= UpdatePart); }
+        finally { _stepParameters = []; }
     }
 
     /// <summary>Its share of every parameter, in whole vectors.</summary>

@@ -76,3 +76,39 @@ public class DeterminismTests
         Assert.False(a.AsSpan().SequenceEqual(b));
     }
 }
+
+/// <summary>More threads than a split has claim slots: the work is cut into at most that many parts, none dropped.</summary>
+[Collection("Threads")]
+public class ManyThreadsTests
+{
+    [Fact]
+    public void Lstm_with_more_threads_than_split_slots_trains_like_one_thread()
+    {
+        // Batch 1024 of LSTM(16): the time loop asks for 2 blocks per thread, the update splits by thread.
+        var x = TestData.Uniform(5, 1f, 1024, 6, 2);
+        var y = TestData.Uniform(6, 1f, 1024, 1);
+        var data = new SequenceDataset(x, y);
+        float[] Train(int threads)
+        {
+            int saved = Compute.MaxThreads;
+            try
+            {
+                Compute.MaxThreads = threads;
+                var model = new Sequential(new Lstm(16), new Dense(1));
+                model.Compile(new Adam(0.01f), new MeanSquaredError());
+                model.Fit(data, new FitOptions { Epochs = 1, BatchSize = 1024, Seed = 4 });
+                return model.Parameters.SelectMany(p => p.Value).ToArray();
+            }
+            finally { Compute.MaxThreads = saved; }
+        }
+        var one = Train(1);
+        foreach (int threads in new[] { 40, 65 })
+            Assert.True(one.AsSpan().SequenceEqual(Train(threads)), $"weights differ between 1 and {threads} threads");
+    }
+
+    [Fact]
+    public void A_split_of_more_parts_than_slots_is_refused_rather_than_cut_short()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => RnnOnnx.Kernels.WorkSplitter.Run(RnnOnnx.Kernels.WorkSplitter.MaxParts + 1, _ => { }));
+    }
+}
