@@ -65,6 +65,40 @@ public class AllocationTests
         Assert.True(bytes < 8_000, $"{bytes} bytes for a second pass");
     }
 
+    /// <summary>A disposed cursor's buffers go to the next cursor: a stale call must fail, not read or clear that cursor's batch.</summary>
+    [Fact]
+    public void A_disposed_cursor_cannot_touch_the_buffers_it_handed_on()
+    {
+        var rows = ApplyRecurrentOnnxModelTests.Windows(8);
+        var data = _ml.Data.LoadFromEnumerable(rows);
+        using var transformer = _ml.Transforms.ApplyRecurrentOnnxModel(new RecurrentOnnxOptions
+        {
+            OutputColumnName = "Output", InputColumnName = "Window", ModelBytes = LstmFull, BatchSize = 256,
+        }).Fit(data);
+        var scored = transformer.Transform(data);
+        var expected = Outputs.Read(scored, "Output");
+        var column = scored.Schema["Output"];
+        var first = scored.GetRowCursor([column]);
+        var staleGetter = first.GetGetter<VBuffer<float>>(column);
+        Assert.True(first.MoveNext());
+        first.Dispose();
+
+        using var second = scored.GetRowCursor([column]);
+        var getter = second.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> value = default;
+        Assert.True(second.MoveNext());
+        Assert.Throws<ObjectDisposedException>(() => staleGetter(ref value));
+        Assert.Throws<ObjectDisposedException>(() => first.MoveNext());
+        int row = 0;
+        do
+        {
+            getter(ref value);
+            Assert.Equal(expected[row++], value.DenseValues().ToArray());
+        }
+        while (second.MoveNext());
+        Assert.Equal(rows.Length, row);
+    }
+
     [Fact]
     public void A_streaming_prediction_engine_allocates_nothing_per_observation()
     {

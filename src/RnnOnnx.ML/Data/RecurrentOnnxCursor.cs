@@ -18,10 +18,12 @@ internal sealed class RecurrentOnnxCursor : DataViewRowCursor
     private long _position = -1;
     private readonly RecurrentOnnxTransformer _transformer;
     private readonly RowReader? _reader;
-    private readonly BatchWorkspace? _workspace;
-    private readonly BatchRunner? _runner;
-    private readonly SequenceBatch? _batch;
-    private readonly BatchResults? _results;
+    // The workspace's parts, held only until Dispose hands them to the next cursor (then a stale call must fail
+    // here, not read or clear that cursor's batch).
+    private BatchWorkspace? _workspace;
+    private BatchRunner? _runner;
+    private SequenceBatch? _batch;
+    private BatchResults? _results;
     private readonly ValueGetter<VBuffer<float>> _outputGetter;
     private int _current = -1;
     private bool _disposed;
@@ -65,6 +67,7 @@ internal sealed class RecurrentOnnxCursor : DataViewRowCursor
 
     public override bool MoveNext()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_input is not null && !_input.MoveNext()) return Finish();
         if (_lookAhead is not null && ++_current >= _batch!.Count)
         {
@@ -103,6 +106,7 @@ internal sealed class RecurrentOnnxCursor : DataViewRowCursor
 
     private void GetOutput(ref VBuffer<float> value)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_current < 0) throw new InvalidOperationException("The cursor is not on a row.");
         var row = _results!.Row(_current);
         var editor = VBufferEditor.Create(ref value, row.Length);
@@ -119,6 +123,8 @@ internal sealed class RecurrentOnnxCursor : DataViewRowCursor
             _lookAhead?.Dispose();
             if (_workspace is not null) _transformer.ReturnWorkspace(_workspace);
         }
+        (_workspace, _runner, _batch, _results) = (null, null, null, null);
+        _current = -1;
         _disposed = true;
         base.Dispose(disposing);
     }
