@@ -56,6 +56,16 @@ public sealed class TaskEndpointTests(ModelFolder folder)
     }
 
     [Fact]
+    public void A_served_models_run_session_is_disposed_with_it_and_not_reopened()
+    {
+        var model = new ServedModel { Name = "plain", File = folder.File("plain"), Task = "", Onnx = File.ReadAllBytes(folder.File("plain")) };
+        Assert.Same(model.Runner, model.Runner);
+        model.Dispose();
+        Assert.False(model.RunnerOpened);
+        Assert.Throws<ObjectDisposedException>(() => model.Runner);
+    }
+
+    [Fact]
     public async Task Caption_answers_with_the_library_caption_and_refuses_what_it_cannot_caption()
     {
         using var factory = new ServerFactory(folder.Path);

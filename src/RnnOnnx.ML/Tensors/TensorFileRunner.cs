@@ -1,3 +1,4 @@
+using RnnOnnx.Onnx;
 using RnnOnnx.Serialization;
 
 namespace RnnOnnx.ML;
@@ -51,8 +52,10 @@ public static class TensorFileRunner
 
     private static string Run(byte[] model, string inputJson, ExecutionProvider? executionProvider, Action<string>? warning, string modelSource, string inputSource)
     {
-        ArgumentNullException.ThrowIfNull(inputJson);
+        ArgumentNullException.ThrowIfNull(model);
+        // Input errors are found before a session is paid for, and named before anything ONNX Runtime would say.
+        var tensors = TensorRunner.ReadInputs(OnnxModelInfo.Read(model, modelSource), inputJson, inputSource);
         using var runner = new TensorRunner(model, executionProvider, warning, modelSource);
-        return runner.Run(inputJson, inputSource);
+        return runner.Run(tensors, inputSource);
     }
 }

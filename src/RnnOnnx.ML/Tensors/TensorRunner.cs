@@ -40,17 +40,24 @@ public sealed class TensorRunner : IDisposable
     /// <exception cref="RnnOnnxException">ONNX Runtime failed.</exception>
     public string Run(string inputJson) => Run(inputJson, "Input JSON");
 
-    internal string Run(string inputJson, string inputSource)
+    internal string Run(string inputJson, string inputSource) => Run(ReadInputs(_info, inputJson, inputSource), inputSource);
+
+    /// <summary>The tensors of <paramref name="inputJson"/>, checked against the model's input names (before any session is opened).</summary>
+    internal static Dictionary<string, JsonTensor> ReadInputs(OnnxModelInfo info, string inputJson, string inputSource)
     {
         ArgumentNullException.ThrowIfNull(inputJson);
         var tensors = TensorJson.Parse(inputJson, inputSource);
-        string signature = string.Join(", ", _info.Inputs);
-        if (tensors.Keys.FirstOrDefault(name => _info.Inputs.All(i => i.Name != name)) is { } extra)
+        string signature = string.Join(", ", info.Inputs);
+        if (tensors.Keys.FirstOrDefault(name => info.Inputs.All(i => i.Name != name)) is { } extra)
             throw new DataException($"{inputSource} gives tensor '{extra}', which is not an input of the model; its inputs are {signature}.");
-        var missing = _info.Inputs.Where(i => !tensors.ContainsKey(i.Name)).ToList();
+        var missing = info.Inputs.Where(i => !tensors.ContainsKey(i.Name)).ToList();
         if (missing.Count > 0)
             throw new DataException($"{inputSource} lacks the model input{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}.");
+        return tensors;
+    }
 
+    internal string Run(Dictionary<string, JsonTensor> tensors, string inputSource)
+    {
         var names = new List<string>();
         var values = new List<OrtValue>();
         try

@@ -21,18 +21,32 @@ internal sealed class ServedModel : IDisposable
 
     public byte[]? Onnx { get; init; }
 
-    private readonly Lazy<TensorRunner> _runner;
-
-    public ServedModel() => _runner = new(() => new TensorRunner(Onnx!, warning: _ => { }), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lock _runnerGate = new();
+    private TensorRunner? _runner;
+    private bool _disposed;
 
     /// <summary>
     /// The session <c>/run</c> shares across its calls, opened by the first one (most models are never run that
-    /// way, and the task endpoints keep their own). Its load warnings were already logged when the model loaded.
+    /// way, and the task endpoints keep their own). A failed open is not remembered: the next call tries again.
+    /// Its load warnings were already logged when the model loaded.
     /// </summary>
-    public TensorRunner Runner => _runner.Value;
+    public TensorRunner Runner
+    {
+        get
+        {
+            lock (_runnerGate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return _runner ??= new TensorRunner(Onnx!, warning: _ => { });
+            }
+        }
+    }
 
     /// <summary>Whether a <c>/run</c> call has opened <see cref="Runner"/> yet.</summary>
-    public bool RunnerOpened => _runner.IsValueCreated;
+    public bool RunnerOpened
+    {
+        get { lock (_runnerGate) return _runner is not null; }
+    }
 
     public OnnxModelInfo? Info { get; init; }
 
@@ -53,6 +67,11 @@ internal sealed class ServedModel : IDisposable
         Forecaster?.Dispose();
         Generator?.Dispose();
         Captioner?.Dispose();
-        if (_runner.IsValueCreated) _runner.Value.Dispose();
+        lock (_runnerGate)
+        {
+            _disposed = true;
+            _runner?.Dispose();
+            _runner = null;
+        }
     }
 }
