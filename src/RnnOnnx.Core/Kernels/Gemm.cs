@@ -71,7 +71,7 @@ internal static unsafe class Gemm
     {
         int n = b.Columns, k = b.Depth;
         if (m == 0 || n == 0) return;
-        int parts = WorkSplitter.Parts;
+        int parts = WorkSplitter.Threads;
         if (parts > 1 && (long)m * n * k >= ParallelThreshold)
         {
             var job = t_job ??= new ParallelJob();

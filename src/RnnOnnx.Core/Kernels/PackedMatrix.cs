@@ -22,7 +22,7 @@ internal sealed unsafe class PackedMatrix
         Columns = n;
         _source = b;
         (_ldb, _trans) = (ldb, trans);
-        _parts = length >= 1 << 16 ? Math.Min(WorkSplitter.Parts, slivers) : 1;
+        _parts = length >= 1 << 16 ? Math.Min(WorkSplitter.Threads, slivers) : 1;
         if (_parts > 1) WorkSplitter.Run(_parts, _packPart ??= PackPart);
         else PackSlivers(0, slivers);
         _source = null;

@@ -11,13 +11,13 @@ internal static class RowOps
     /// </summary>
     public static void SumRowsInto(float[] block, int rows, float[] sum, int width)
     {
-        if ((long)rows * width < 1 << 16 || WorkSplitter.Parts == 1)
+        if ((long)rows * width < 1 << 16 || WorkSplitter.Threads == 1)
         {
             SumColumns(block, rows, sum, width, 0, width);
             return;
         }
         var job = t_job ??= new SumJob();
-        (job.Block, job.Rows, job.Sum, job.Width, job.Parts) = (block, rows, sum, width, WorkSplitter.Parts);
+        (job.Block, job.Rows, job.Sum, job.Width, job.Parts) = (block, rows, sum, width, WorkSplitter.Threads);
         WorkSplitter.Run(job.Parts, job.Body);
         job.Block = job.Sum = null;
     }

@@ -48,17 +48,17 @@ internal static class WorkSplitter
     [ThreadStatic] private static bool t_inside;
 
     /// <summary>How many threads a split would use now (a split may still have more parts than that).</summary>
-    public static int Parts => t_inside ? 1 : Math.Min(Compute.MaxThreads, MaxParts);
+    public static int Threads => t_inside ? 1 : Math.Min(Compute.MaxThreads, MaxParts);
 
     /// <summary>
-    /// Runs <paramref name="body"/>(part) for part = 0..parts-1 on up to <see cref="Parts"/> threads and returns when all are done.
+    /// Runs <paramref name="body"/>(part) for part = 0..parts-1 on up to <see cref="Threads"/> threads and returns when all are done.
     /// </summary>
     /// <remarks>Nested calls (from inside a part) run their parts one after another on the calling thread.</remarks>
     public static void Run(int parts, Action<int> body)
     {
         // Callers cut their work by the part count they ask for: dropping parts would silently skip work.
         ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, MaxParts);
-        int threads = Math.Min(parts, Parts);
+        int threads = Math.Min(parts, Threads);
         if (threads <= 1)
         {
             for (int p = 0; p < parts; p++) body(p);

@@ -95,7 +95,7 @@ public sealed class Conv2D : Layer
         _inputData = input.Data;
         int rows = _batch * _out.Height * _out.Width, k = PatchWidth;
         if (_patches.Length < rows * k) _patches = new float[rows * k];
-        _parts = Math.Max(1, Math.Min(WorkSplitter.Parts, _batch));
+        _parts = Math.Max(1, Math.Min(WorkSplitter.Threads, _batch));
         WorkSplitter.Run(_parts, _im2colPart);
         var y = _output.Resize(0, _batch, _out.Length);
         fixed (float* p = _patches)

@@ -49,7 +49,7 @@ public sealed class MaxPool2D : Layer
         _inputData = input.Data;
         _output.Resize(0, _batch, _out.Length);
         if (_argmax.Length < _batch * _out.Length) _argmax = new int[_batch * _out.Length];
-        _parts = Math.Max(1, Math.Min(WorkSplitter.Parts, _batch));
+        _parts = Math.Max(1, Math.Min(WorkSplitter.Threads, _batch));
         WorkSplitter.Run(_parts, _forwardPart);
         return _output;
     }

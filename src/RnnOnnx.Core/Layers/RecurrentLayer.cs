@@ -175,7 +175,7 @@ public abstract class RecurrentLayer : Layer
     /// </summary>
     private int TimeLoopParts()
     {
-        int threads = Math.Max(1, Math.Min(WorkSplitter.Parts, B));
+        int threads = Math.Max(1, Math.Min(WorkSplitter.Threads, B));
         if (threads == 1 || (long)H * GH * sizeof(float) > SharedBlockBytes) return threads;
         return Math.Max(threads, Math.Min(Math.Min(2 * threads, WorkSplitter.MaxParts), B / Gemm.MR));
     }

@@ -62,7 +62,7 @@ public abstract class Optimizer
         long weights = 0;
         for (int i = 0; i < parameters.Count; i++) weights += parameters[i].Value.Length;
         _stepParameters = parameters;
-        _stepParts = weights >= ParallelWeights ? WorkSplitter.Parts : 1;
+        _stepParts = weights >= ParallelWeights ? WorkSplitter.Threads : 1;
         try { WorkSplitter.Run(_stepParts, _updatePart ??= UpdatePart); }
         finally { _stepParameters = []; }
     }

@@ -102,7 +102,7 @@ public class WorkSplitterTests
         bool nestedOnSameThread = true;
         WorkSplitter.Run(2, p =>
         {
-            outer[p] = WorkSplitter.Parts;
+            outer[p] = WorkSplitter.Threads;
             int thread = Environment.CurrentManagedThreadId;
             int count = 0;
             WorkSplitter.Run(3, _ =>
