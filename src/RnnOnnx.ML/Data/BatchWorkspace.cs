@@ -7,10 +7,13 @@ namespace RnnOnnx.ML;
 /// </summary>
 internal sealed class BatchWorkspace(BatchRunner runner, int capacity) : IDisposable
 {
+    /// <summary>The rows of the batch being run.</summary>
     public SequenceBatch Batch { get; } = new(capacity);
 
+    /// <summary>Their outputs, row by row.</summary>
     public BatchResults Results { get; } = new(capacity);
 
+    /// <summary>The ONNX Runtime calls, with the tensors and binding they reuse.</summary>
     public BatchRunner Runner { get; } = runner;
 
     /// <summary>Forgets the last batch's rows (and the stream states they hold) before the workspace waits for its next cursor.</summary>

@@ -4,6 +4,11 @@ namespace RnnOnnx.ML;
 /// Rows read for one batch, before padding: each row's values packed one after another (floats, or token ids),
 /// its number of steps, its stream state (when state is carried) and its row number (for error messages). The
 /// arrays grow to the largest batch seen and are then reused.
+/// <para>
+/// Rows are stored in the order they are started, each right after the previous one with no gap
+/// (<c>Offsets[r + 1] = Offsets[r] + Lengths[r]·features</c>): the multi-row <see cref="FloatsOf(int, int, int)"/>
+/// and the batch runner's one-copy path for rows that need no padding rely on it.
+/// </para>
 /// </summary>
 internal sealed class SequenceBatch(int capacity)
 {

@@ -19,6 +19,7 @@ internal sealed class ServedModel : IDisposable
     /// <summary>The <c>rnnonnx.task</c> metadata, or "" when the file has none (any ONNX model: /run only).</summary>
     public required string Task { get; init; }
 
+    /// <summary>The file's bytes (null when it could not be read), for <c>/run</c> and the listing.</summary>
     public byte[]? Onnx { get; init; }
 
     private readonly Lock _runnerGate = new();
