@@ -10,6 +10,7 @@ namespace RnnOnnx.Optimizers;
 public abstract class Optimizer
 {
     private float[][][] _slots = [];
+    private long _weights;
     private IReadOnlyList<Parameter> _stepParameters = [];
     private float _stepRate;
     private int _stepParts;
@@ -59,10 +60,8 @@ public abstract class Optimizer
         if (GlobalClipNorm is { } clip) ClipByGlobalNorm(parameters, clip, gradientNorm ?? GlobalNorm(parameters));
         _stepRate = CurrentLearningRate;
         Iterations++;
-        long weights = 0;
-        for (int i = 0; i < parameters.Count; i++) weights += parameters[i].Value.Length;
         _stepParameters = parameters;
-        _stepParts = weights >= ParallelWeights ? WorkSplitter.Threads : 1;
+        _stepParts = _weights >= ParallelWeights ? WorkSplitter.Threads : 1;
         try { WorkSplitter.Run(_stepParts, _updatePart ??= UpdatePart); }
         finally { _stepParameters = []; }
     }
@@ -100,6 +99,7 @@ public abstract class Optimizer
     {
         if (_slots.Length == parameters.Count) return;
         _slots = new float[parameters.Count][][];
+        _weights = parameters.Sum(p => (long)p.Value.Length);
         for (int i = 0; i < parameters.Count; i++)
         {
             _slots[i] = new float[SlotCount][];

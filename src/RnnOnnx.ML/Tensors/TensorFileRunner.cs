@@ -54,8 +54,9 @@ public static class TensorFileRunner
     {
         ArgumentNullException.ThrowIfNull(model);
         // Input errors are found before a session is paid for, and named before anything ONNX Runtime would say.
-        var tensors = TensorRunner.ReadInputs(OnnxModelInfo.Read(model, modelSource), inputJson, inputSource);
-        using var runner = new TensorRunner(model, executionProvider, warning, modelSource);
+        var info = OnnxModelInfo.Read(model, modelSource);
+        var tensors = TensorRunner.ReadInputs(info, inputJson, inputSource);
+        using var runner = new TensorRunner(model, info, executionProvider, warning);
         return runner.Run(tensors, inputSource);
     }
 }

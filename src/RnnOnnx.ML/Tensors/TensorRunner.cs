@@ -25,12 +25,12 @@ public sealed class TensorRunner : IDisposable
     /// <exception cref="ModelFileException">The bytes are not an ONNX model.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA was asked for and cannot start.</exception>
     public TensorRunner(byte[] model, ExecutionProvider? executionProvider = null, Action<string>? warning = null)
-        : this(model, executionProvider, warning, "ONNX model") { }
+        : this(model, OnnxModelInfo.Read(model ?? throw new ArgumentNullException(nameof(model)), "ONNX model"), executionProvider, warning) { }
 
-    internal TensorRunner(byte[] model, ExecutionProvider? executionProvider, Action<string>? warning, string modelSource)
+    /// <summary>Opens <paramref name="model"/>, whose metadata the caller has already read as <paramref name="info"/>.</summary>
+    internal TensorRunner(byte[] model, OnnxModelInfo info, ExecutionProvider? executionProvider, Action<string>? warning)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        _info = OnnxModelInfo.Read(model, modelSource);
+        _info = info;
         _session = SessionFactory.Create(model, executionProvider ?? ExecutionProvider.Cpu, 0,
             warning ?? (message => Console.Error.WriteLine("warning: " + message)), out _);
     }
