@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.ML;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using RnnOnnx.Serialization;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.ML;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using static RnnOnnx.ML.Tests.TestModels;
+using static RnnOnnx.Tests.TestModels;
 
 namespace RnnOnnx.ML.Tests;
 

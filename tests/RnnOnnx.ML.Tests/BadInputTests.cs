@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using static RnnOnnx.ML.Tests.TestModels;
+using static RnnOnnx.Tests.TestModels;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.ML.Tests;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
-using static RnnOnnx.ML.Tests.TestModels;
+using static RnnOnnx.Tests.TestModels;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.ML.Tests;
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using static RnnOnnx.ML.Tests.TestModels;
+using static RnnOnnx.Tests.TestModels;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.ML.Tests;
 

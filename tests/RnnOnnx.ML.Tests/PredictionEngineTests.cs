@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using static RnnOnnx.ML.Tests.TestModels;
+using static RnnOnnx.Tests.TestModels;
 
 namespace RnnOnnx.ML.Tests;
 

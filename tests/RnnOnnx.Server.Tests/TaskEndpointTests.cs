@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using RnnOnnx.ML;
 using RnnOnnx.Server.Models;
-using RnnOnnx.ML.Text;
-using RnnOnnx.ML.Captioning;
+using RnnOnnx.Text;
+using RnnOnnx.Captioning;
+using RnnOnnx.Runtime.Tensors;
 
 namespace RnnOnnx.Server.Tests;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using RnnOnnx.Cli.Training;
-using RnnOnnx.ML.Captioning;
+using RnnOnnx.Captioning;
 using RnnOnnx.Training;
 using static RnnOnnx.Cli.Training.RecipeFields;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using RnnOnnx.ML.Captioning;
+using RnnOnnx.Captioning;
 
 namespace RnnOnnx.Cli.Commands;
 

@@ -1,86 +1,15 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using RnnOnnx.Cli.Benchmarks;
 
 namespace RnnOnnx.Cli.Commands;
 
-/// <summary>`rnnonnx bench train|gemm`: the speed measurements of the README's Performance section.</summary>
+/// <summary>`rnnonnx bench forecast|caption`: accuracy and speed of the shipped products on this machine (trainer and SGEMM speed: tools/bench/RnnOnnx.Bench).</summary>
 internal static class BenchCommand
 {
     public static Command Create(TextWriter output)
     {
-        var command = new Command("bench", "Measure training speed, SGEMM throughput, forecasting and captioning accuracy on this machine.");
-        command.Subcommands.Add(Train(output));
-        command.Subcommands.Add(GemmCommand(output));
+        var command = new Command("bench", "Measure forecasting and captioning accuracy and speed on this machine.");
         command.Subcommands.Add(BenchForecastCommand.Create(output));
         command.Subcommands.Add(BenchCaptionCommand.Create(output));
-        return command;
-    }
-
-    private static Option<bool> Json() => new("--json") { Description = "Print JSON (one object per config)" };
-
-    private static Option<int> Threads() => new("--threads") { Description = "Kernel threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-
-    private static Command Train(TextWriter output)
-    {
-        var config = new Option<string>("--config") { Description = "seed, mid, big, gru-mid, charlm or all", DefaultValueFactory = _ => "all" };
-        var steps = new Option<int>("--steps") { Description = "Measured steps per config (median reported)", DefaultValueFactory = _ => 20 };
-        var warmup = new Option<int>("--warmup") { Description = "Unmeasured steps first", DefaultValueFactory = _ => 3 };
-        var json = Json();
-        var threads = Threads();
-        var command = new Command("train", "Median ms per training step (forward + backward + Adam), sequences/s, GFLOP/s, bytes allocated per step.")
-        {
-            config, steps, warmup, json, threads,
-        };
-        command.SetAction(parse =>
-        {
-            Compute.MaxThreads = parse.GetValue(threads);
-            string name = parse.GetValue(config)!;
-            var chosen = name == "all" ? TrainingConfig.All : TrainingConfig.All.Where(c => c.Name == name).ToList();
-            if (chosen.Count == 0) throw new ArgumentException($"Unknown config '{name}': choose {string.Join(", ", TrainingConfig.All.Select(c => c.Name))} or all.");
-            int measured = parse.GetValue(steps);
-            if (measured < 1) throw new ArgumentException($"--steps must be at least 1, got {measured}.");
-            var results = new List<TrainingResult>();
-            bool asJson = parse.GetValue(json);
-            if (!asJson) output.WriteLine($"{"config",-8} {"ms/step",9} {"min",8} {"max",8} {"seq/s",9} {"GFLOP/s",8} {"alloc B/step",12}  ({Compute.MaxThreads} threads)");
-            foreach (var c in chosen)
-            {
-                var r = TrainingBenchmark.Run(c, parse.GetValue(warmup), measured);
-                results.Add(r);
-                if (!asJson)
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{r.Config,-8} {r.MsPerStep,9:F2} {r.MinMs,8:F2} {r.MaxMs,8:F2} {r.SeqPerS,9:F0} {r.Gflops,8:F1} {r.AllocBytesPerStep,12:F0}"));
-            }
-            if (asJson)
-                output.WriteLine(JsonSerializer.Serialize(results.Select(r => new
-                {
-                    config = r.Config, ms_per_step = r.MsPerStep, seq_per_s = r.SeqPerS, gflops = r.Gflops, alloc_bytes_per_step = r.AllocBytesPerStep,
-                    min_ms = r.MinMs, max_ms = r.MaxMs, threads = Compute.MaxThreads,
-                })));
-            return 0;
-        });
-        return command;
-    }
-
-    private static Command GemmCommand(TextWriter output)
-    {
-        var repeats = new Option<int>("--repeats") { Description = "Timed runs per shape (median reported)", DefaultValueFactory = _ => 7 };
-        var json = Json();
-        var threads = Threads();
-        var command = new Command("gemm", "Our SGEMM at 2048³ and at the shapes the training configs use.") { repeats, json, threads };
-        command.SetAction(parse =>
-        {
-            Compute.MaxThreads = parse.GetValue(threads);
-            var results = GemmBenchmark.Shapes.Select(s => GemmBenchmark.Run(s, Math.Max(1, parse.GetValue(repeats)))).ToList();
-            if (parse.GetValue(json))
-                output.WriteLine(JsonSerializer.Serialize(results.Select(r => new { shape = r.Shape, m = r.M, n = r.N, k = r.K, trans_a = r.TransA, trans_b = r.TransB, ms = r.Ms, gflops = r.Gflops })));
-            else
-                foreach (var r in results)
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{r.Shape,-36} {r.M,5}×{r.N,-5}×{r.K,-5} {r.Ms,9:F3} ms {r.Gflops,7:F1} GFLOP/s"));
-            return 0;
-        });
         return command;
     }
 }

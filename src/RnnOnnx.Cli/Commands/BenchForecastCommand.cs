@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using RnnOnnx.Cli.Forecasting;
-using RnnOnnx.ML.Forecasting;
+using RnnOnnx.Forecasting;
 
 namespace RnnOnnx.Cli.Commands;
 

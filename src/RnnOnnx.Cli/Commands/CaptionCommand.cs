@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using RnnOnnx.ML;
-using RnnOnnx.ML.Captioning;
+using RnnOnnx.Captioning;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.Cli.Commands;
 

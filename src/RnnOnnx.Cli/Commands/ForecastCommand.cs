@@ -1,6 +1,6 @@
 using System.CommandLine;
 using RnnOnnx.Cli.Forecasting;
-using RnnOnnx.ML.Forecasting;
+using RnnOnnx.Forecasting;
 
 namespace RnnOnnx.Cli.Commands;
 

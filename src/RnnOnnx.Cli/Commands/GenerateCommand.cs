@@ -1,6 +1,6 @@
 using System.CommandLine;
-using RnnOnnx.ML;
-using RnnOnnx.ML.Text;
+using RnnOnnx.Text;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.Cli.Commands;
 

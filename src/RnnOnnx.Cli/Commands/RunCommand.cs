@@ -1,5 +1,6 @@
 using System.CommandLine;
-using RnnOnnx.ML;
+using RnnOnnx.Runtime.Tensors;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using RnnOnnx.ML.Captioning;
+using RnnOnnx.Captioning;
 using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using RnnOnnx.ML.Forecasting;
+using RnnOnnx.Forecasting;
 using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Cli.Forecasting;

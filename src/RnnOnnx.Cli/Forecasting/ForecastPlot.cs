@@ -3,7 +3,7 @@ using OxyPlot.Axes;
 using OxyPlot.Legends;
 using OxyPlot.Series;
 using OxyPlot.SkiaSharp;
-using RnnOnnx.ML.Forecasting;
+using RnnOnnx.Forecasting;
 using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Cli.Forecasting;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using RnnOnnx.ML.Forecasting;
-using RnnOnnx.ML.Forecasting.Classical;
+using RnnOnnx.Forecasting;
+using RnnOnnx.Forecasting.Classical;
 using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Cli.Forecasting;

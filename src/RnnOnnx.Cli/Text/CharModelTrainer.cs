@@ -3,7 +3,7 @@ using System.Globalization;
 using RnnOnnx.Cli.Training;
 using RnnOnnx.Layers;
 using RnnOnnx.Losses;
-using RnnOnnx.ML.Text;
+using RnnOnnx.Text;
 using RnnOnnx.Onnx;
 using RnnOnnx.Optimizers;
 using RnnOnnx.Training;

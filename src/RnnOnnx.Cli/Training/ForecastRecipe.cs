@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using RnnOnnx.Cli.Forecasting;
-using RnnOnnx.ML.Forecasting;
+using RnnOnnx.Forecasting;
 using static RnnOnnx.Cli.Training.RecipeFields;
 
 namespace RnnOnnx.Cli.Training;

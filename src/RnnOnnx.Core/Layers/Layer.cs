@@ -11,8 +11,8 @@ public abstract class Layer
 {
     private LayerShape? _input;
 
-    /// <summary>Name used in messages and exported graphs, e.g. <c>lstm_1</c>.</summary>
-    public string Name { get; internal set; } = "";
+    /// <summary>Name used in messages and exported graphs, e.g. <c>lstm_1</c>; given by the model when empty.</summary>
+    public string Name { get; set; } = "";
 
     /// <summary>The trainable weights (empty until built).</summary>
     public virtual IReadOnlyList<Parameter> Parameters => [];

@@ -4,10 +4,11 @@ namespace RnnOnnx.Randomness;
 /// xoshiro256** (Blackman &amp; Vigna, 2018): small, fast, and its whole state is four words, so a
 /// checkpoint can store it and a resumed run draws exactly the numbers an uninterrupted one would.
 /// </summary>
-internal sealed class Rng
+public sealed class Rng
 {
     private ulong _s0, _s1, _s2, _s3;
 
+    /// <summary>A generator whose whole sequence is fixed by <paramref name="seed"/>.</summary>
     public Rng(ulong seed)
     {
         // SplitMix64 expands one seed into a well-mixed state, as the xoshiro authors recommend.
@@ -23,6 +24,7 @@ internal sealed class Rng
         return z ^ (z >> 31);
     }
 
+    /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
@@ -61,8 +63,10 @@ internal sealed class Rng
         }
     }
 
+    /// <summary>The four state words, for a checkpoint.</summary>
     public ulong[] GetState() => [_s0, _s1, _s2, _s3];
 
+    /// <summary>Restores state words from <see cref="GetState"/>.</summary>
     public void SetState(ReadOnlySpan<ulong> state)
     {
         if (state.Length != 4) throw new ModelFileException($"RNG state has {state.Length} words, expected 4.");

@@ -140,7 +140,9 @@ public sealed class EncoderDecoder : ITrainable
         Decoder.CheckTargets(data);
     }
 
-    internal void CheckStateWidth()
+    /// <summary>Checks that the encoder's output is one vector per sample as wide as the decoder's initial states.</summary>
+    /// <exception cref="ShapeException">The widths differ, or the encoder outputs a sequence.</exception>
+    public void CheckStateWidth()
     {
         if (Decoder.RecurrentLayers.Count == 0) throw new ModelConfigurationException("The decoder has no recurrent layer whose initial state the encoder could set.");
         if (Encoder.OutputShape.IsSequence || Encoder.OutputShape.Width != StateWidth)

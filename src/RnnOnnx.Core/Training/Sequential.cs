@@ -55,6 +55,9 @@ public sealed class Sequential : ITrainable
     /// <summary>Number of trainable scalars.</summary>
     public long ParameterCount => Parameters.Sum(p => (long)p.Value.Length);
 
+    /// <summary>The architecture as JSON (layers, their settings and shapes, no weights): equal strings mean the same model structure.</summary>
+    public string DescribeArchitecture() => ModelSerializer.DescribeArchitecture(this);
+
     /// <summary>The recurrent layers in order (each half of a Bidirectional separately, forward first): the owners of state.</summary>
     public IReadOnlyList<RecurrentLayer> RecurrentLayers =>
         _layers.SelectMany<Layer, RecurrentLayer>(l => l switch

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using RnnOnnx.Training;
+using RnnOnnx.Captioning;
 
 namespace RnnOnnx.ML.Captioning;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using RnnOnnx.Training;
+using RnnOnnx.Captioning;
 
 namespace RnnOnnx.ML.Captioning;
 

@@ -1,3 +1,5 @@
+using RnnOnnx.Runtime;
+using RnnOnnx.Captioning;
 namespace RnnOnnx.ML.Captioning;
 
 /// <summary>Options of <c>mlContext.Transforms.GenerateCaption</c>.</summary>

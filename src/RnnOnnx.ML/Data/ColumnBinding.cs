@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using RnnOnnx.Runtime.Batching;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.ML;
 

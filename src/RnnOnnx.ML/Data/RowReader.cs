@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using Microsoft.ML;
+using RnnOnnx.Runtime.Batching;
 
 namespace RnnOnnx.ML;
 

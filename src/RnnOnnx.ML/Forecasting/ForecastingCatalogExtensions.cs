@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using RnnOnnx.Forecasting;
 using RnnOnnx.ML.Forecasting;
 
 namespace RnnOnnx.ML;

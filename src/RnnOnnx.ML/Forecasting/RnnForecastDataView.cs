@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using RnnOnnx.Forecasting;
 
 namespace RnnOnnx.ML.Forecasting;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.ML;
 

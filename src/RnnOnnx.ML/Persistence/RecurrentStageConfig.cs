@@ -1,3 +1,4 @@
+using RnnOnnx.Runtime;
 namespace RnnOnnx.ML;
 
 /// <summary>
@@ -48,7 +49,7 @@ internal sealed record RecurrentStageConfig
         Output = Output,
         BatchSize = BatchSize,
         MaxSequenceLength = MaxSequenceLength,
-        ExecutionProvider = executionProvider ?? ML.ExecutionProvider.Parse(ExecutionProvider),
+        ExecutionProvider = executionProvider ?? Runtime.ExecutionProvider.Parse(ExecutionProvider),
         IntraOpThreads = IntraOpThreads,
         ModelInputName = ModelInputName,
         ModelOutputName = ModelOutputName,

@@ -1,5 +1,7 @@
 using Microsoft.ML;
+using RnnOnnx.Text;
 using RnnOnnx.ML.Text;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.ML;
 

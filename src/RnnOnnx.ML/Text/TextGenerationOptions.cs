@@ -1,3 +1,5 @@
+using RnnOnnx.Text;
+using RnnOnnx.Runtime;
 namespace RnnOnnx.ML.Text;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using RnnOnnx.Onnx;
+using RnnOnnx.Runtime.Batching;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.ML;
 
@@ -26,7 +28,7 @@ public sealed class RecurrentOnnxEstimator : IEstimator<RecurrentOnnxTransformer
         string source = _options.ModelFile is { } path ? $"ONNX model '{path}'" : "ONNX model bytes";
         _model = _options.ModelBytes ?? ReadModel(_options.ModelFile!);
         _options.ModelBytes = null;
-        _signature = ModelSignature.Resolve(OnnxModelInfo.Read(_model, source), _options);
+        _signature = ModelSignature.Resolve(OnnxModelInfo.Read(_model, source), _options.Binding);
     }
 
     /// <summary>Checks <paramref name="input"/>'s columns and creates the transformer (and its session).</summary>

@@ -1,3 +1,5 @@
+using RnnOnnx.Runtime.Batching;
+using RnnOnnx.Runtime;
 namespace RnnOnnx.ML;
 
 /// <summary>
@@ -89,4 +91,6 @@ public sealed class RecurrentOnnxOptions
     public Action<string>? Warning { get; set; }
 
     internal RecurrentOnnxOptions Clone() => (RecurrentOnnxOptions)MemberwiseClone();
+
+    internal SignatureBinding Binding => new(ModelInputName, ModelSequenceLengthsName, ModelOutputName, TimeMajor, Output, KeyColumnName);
 }

@@ -2,6 +2,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using RnnOnnx.Onnx;
+using RnnOnnx.Runtime.Batching;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.ML;
 
@@ -52,9 +54,9 @@ public sealed class RecurrentOnnxTransformer : ITransformer, IDisposable
 
     /// <summary>Resolves the model's signature against the options and creates the transformer (used when loading a saved pipeline).</summary>
     internal static RecurrentOnnxTransformer Create(RecurrentOnnxOptions options, byte[] model) =>
-        Create(options, model, ModelSignature.Resolve(OnnxModelInfo.Read(model), options));
+        Create(options, model, ModelSignature.Resolve(OnnxModelInfo.Read(model), options.Binding));
 
-    /// <summary>The provider the model actually runs on: <see cref="ML.ExecutionProvider.Cpu"/> or <see cref="ML.ExecutionProvider.Cuda(int)"/>.</summary>
+    /// <summary>The provider the model actually runs on: <see cref="Runtime.ExecutionProvider.Cpu"/> or <see cref="Runtime.ExecutionProvider.Cuda(int)"/>.</summary>
     public ExecutionProvider ExecutionProvider { get; }
 
     /// <summary>Always true: the transformer maps rows one by one as well (for <c>PredictionEngine</c>).</summary>

@@ -92,7 +92,7 @@ public static class OnnxExporter
         AddMetadata(proto, "rnnonnx.version", Version);
         AddMetadata(proto, "rnnonnx.graph", options.EncoderStates is not null ? "encoder" : step ? "step" : "full");
         AddMetadata(proto, "rnnonnx.config", options.Config);
-        AddMetadata(proto, "rnnonnx.architecture", ModelSerializer.DescribeArchitecture(model));
+        AddMetadata(proto, "rnnonnx.architecture", model.DescribeArchitecture());
         foreach (var (key, value) in options.Metadata) AddMetadata(proto, key, value);
         return proto;
     }

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using RnnOnnx.ML.Forecasting;
+using RnnOnnx.Forecasting;
 
 namespace RnnOnnx.Server.Batching;
 

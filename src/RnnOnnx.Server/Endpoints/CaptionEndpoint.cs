@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using RnnOnnx.Captioning;
 using RnnOnnx.Server.Contracts;
 using RnnOnnx.Server.Hosting;
 using RnnOnnx.Server.Models;
@@ -10,8 +11,8 @@ namespace RnnOnnx.Server.Endpoints;
 
 /// <summary>
 /// <c>POST /v1/models/{name}/caption</c> with the image's bytes as the body (PNG, JPEG, WebP, GIF, BMP): the model's
-/// <see cref="ML.Captioning.ImageCaptioner"/> decodes, resizes and captions it through the same ML.NET pipeline as
-/// `rnnonnx caption`; bytes that are not an image get a 400 naming why.
+/// <see cref="ImageCaptioner"/> decodes, resizes and captions it, as
+/// `rnnonnx caption` does; bytes that are not an image get a 400 naming why.
 /// </summary>
 internal static class CaptionEndpoint
 {

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using RnnOnnx.ML.Text;
+using RnnOnnx.Text;
 using RnnOnnx.Server.Contracts;
 using RnnOnnx.Server.Models;
 using RnnOnnx.Server.Problems;

@@ -1,6 +1,6 @@
-using RnnOnnx.ML.Captioning;
-using RnnOnnx.ML.Forecasting;
-using RnnOnnx.ML.Text;
+using RnnOnnx.Captioning;
+using RnnOnnx.Forecasting;
+using RnnOnnx.Text;
 using RnnOnnx.Onnx;
 
 namespace RnnOnnx.Server.Models;

@@ -1,8 +1,8 @@
-using RnnOnnx.ML;
-using RnnOnnx.ML.Captioning;
-using RnnOnnx.ML.Forecasting;
-using RnnOnnx.ML.Text;
+using RnnOnnx.Captioning;
+using RnnOnnx.Forecasting;
+using RnnOnnx.Text;
 using RnnOnnx.Onnx;
+using RnnOnnx.Runtime.Tensors;
 
 namespace RnnOnnx.Server.Models;
 

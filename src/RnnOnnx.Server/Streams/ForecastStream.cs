@@ -1,4 +1,4 @@
-using RnnOnnx.ML.Forecasting;
+using RnnOnnx.Forecasting;
 
 namespace RnnOnnx.Server.Streams;
 

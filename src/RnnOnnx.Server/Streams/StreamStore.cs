@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using RnnOnnx.ML.Forecasting;
+using RnnOnnx.Forecasting;
 using RnnOnnx.Server.Metrics;
 using RnnOnnx.Server.Problems;
 

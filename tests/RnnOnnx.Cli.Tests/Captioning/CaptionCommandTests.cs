@@ -1,6 +1,6 @@
 using System.Text.Json;
 using RnnOnnx.Cli.Training;
-using RnnOnnx.ML.Captioning;
+using RnnOnnx.Captioning;
 using static RnnOnnx.Cli.Tests.CliRunner;
 
 namespace RnnOnnx.Cli.Tests.Captioning;
@@ -12,7 +12,7 @@ public sealed class CaptionCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static string Model() => RnnOnnx.ML.Tests.Repository.File("models", "caption");
+    private static string Model() => RnnOnnx.Tests.Repository.File("models", "caption");
 
     private static List<ShapeScene> Scenes(string folder, int count)
     {

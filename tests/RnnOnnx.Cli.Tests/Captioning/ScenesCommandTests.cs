@@ -1,4 +1,4 @@
-using RnnOnnx.ML.Captioning;
+using RnnOnnx.Captioning;
 using SkiaSharp;
 
 namespace RnnOnnx.Cli.Tests.Captioning;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using RnnOnnx.Cli.Training;
-using RnnOnnx.ML.Forecasting;
+using RnnOnnx.Forecasting;
 using static RnnOnnx.Cli.Tests.CliRunner;
 
 namespace RnnOnnx.Cli.Tests.Forecasting;

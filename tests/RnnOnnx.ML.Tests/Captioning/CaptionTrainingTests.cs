@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using RnnOnnx.Captioning;
 using RnnOnnx.ML.Captioning;
 using RnnOnnx.Training;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using RnnOnnx.Layers;
+using RnnOnnx.Captioning;
 using RnnOnnx.ML.Captioning;
 using RnnOnnx.Onnx;
 using RnnOnnx.Training;

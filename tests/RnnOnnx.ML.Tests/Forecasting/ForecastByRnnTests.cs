@@ -1,7 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using RnnOnnx.Forecasting;
 using RnnOnnx.ML.Forecasting;
-using static RnnOnnx.ML.Tests.Forecasting.ForecastTestData;
+using static RnnOnnx.Tests.ForecastTestData;
 
 namespace RnnOnnx.ML.Tests.Forecasting;
 

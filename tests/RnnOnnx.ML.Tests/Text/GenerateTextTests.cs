@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using RnnOnnx.Text;
 using RnnOnnx.ML.Text;
 
 namespace RnnOnnx.ML.Tests.Text;

@@ -1,7 +1,7 @@
 using RnnOnnx.Layers;
 using RnnOnnx.Losses;
-using RnnOnnx.ML.Forecasting;
-using RnnOnnx.ML.Text;
+using RnnOnnx.Forecasting;
+using RnnOnnx.Text;
 using RnnOnnx.Onnx;
 using RnnOnnx.Optimizers;
 using RnnOnnx.Training;
@@ -31,7 +31,7 @@ public sealed class ModelFolder : IDisposable
         OnnxExporter.Export(chars, File("chars"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = "generate", Config = Vocabulary.ToConfigJson() });
         OnnxExporter.Export(chars, File("badcaption"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = "caption" });
         foreach (string half in new[] { "captioner.onnx", "captioner.encoder.onnx" })
-            System.IO.File.Copy(RnnOnnx.ML.Tests.Repository.File("models", "caption", half), System.IO.Path.Combine(Path, half));
+            System.IO.File.Copy(RnnOnnx.Tests.Repository.File("models", "caption", half), System.IO.Path.Combine(Path, half));
         OnnxExporter.Export(chars, File("plain"), new OnnxExportOptions { Task = "sequence" });
         System.IO.File.WriteAllBytes(File("junk"), [1, 2, 3, 4, 5]);
     }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using RnnOnnx.ML.Forecasting;
+using RnnOnnx.Forecasting;
 
 namespace RnnOnnx.Serve.Bench;
 

@@ -1,0 +1,224 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using RnnOnnx.Runtime;
+
+namespace RnnOnnx.Captioning;
+
+/// <summary>
+/// A captioner exported by <see cref="CaptionTrainingResult.Export"/>, run on ONNX Runtime: the encoder turns a batch
+/// of images into the decoder's initial states in one call, then each decoding step is one call of the decoder step
+/// model for every live hypothesis of every image (greedy or beam search). Thread-safe; dispose it to free the sessions.
+/// </summary>
+public sealed class CaptionModel : IDisposable
+{
+    /// <summary>The <c>rnnonnx.task</c> of both files.</summary>
+    public const string Task = "caption";
+
+    private const string Input = "input", Output = "output";
+    private readonly InferenceSession _encoder, _decoder;
+    private readonly string[] _stateInputs, _stateOutputs;
+    private readonly int[] _stateWidths;
+    private readonly CaptionModelConfig _config;
+
+    private CaptionModel(InferenceSession encoder, InferenceSession decoder, CaptionModelConfig config, string decoderPath)
+    {
+        _encoder = encoder;
+        _decoder = decoder;
+        _config = config;
+        _stateInputs = decoder.InputMetadata.Keys.Where(k => k != Input).Order(StringComparer.Ordinal).ToArray();
+        _stateOutputs = _stateInputs.Select(k => k.Replace("_in_", "_out_", StringComparison.Ordinal)).ToArray();
+        _stateWidths = _stateInputs.Select(k => decoder.InputMetadata[k].Dimensions[^1]).ToArray();
+        var missing = _stateInputs.Where(s => !encoder.OutputMetadata.ContainsKey(s)).ToList();
+        if (missing.Count > 0) throw new ModelFileException($"The encoder of '{decoderPath}' does not produce the decoder's state input(s) {string.Join(", ", missing)}.");
+        DecoderPath = decoderPath;
+    }
+
+    /// <summary>The decoder step model's file.</summary>
+    public string DecoderPath { get; }
+
+    /// <summary>The words the model writes.</summary>
+    public CaptionVocabulary Vocabulary => _config.Vocabulary;
+
+    /// <summary>What the encoder reads: pixels through its own CNN, or feature vectors from another image model.</summary>
+    public CaptionEncoder Encoder => _config.Encoder;
+
+    /// <summary>Image height a pixel encoder takes (0 for a feature encoder).</summary>
+    public int ImageHeight => Encoder == CaptionEncoder.Convolutional ? _config.InputShape[1] : 0;
+
+    /// <summary>Image width a pixel encoder takes (0 for a feature encoder).</summary>
+    public int ImageWidth => Encoder == CaptionEncoder.Convolutional ? _config.InputShape[2] : 0;
+
+    /// <summary>
+    /// Values per image: 3 × height × width channels-first raw 0..255 pixels (ML.NET's ExtractPixels layout) for a
+    /// pixel encoder, or the feature vector's length.
+    /// </summary>
+    public int InputLength => _config.InputLength;
+
+    /// <summary>What the model takes per image, in words (for messages).</summary>
+    public string DescribeInput() => _config.DescribeInput();
+
+    /// <summary>Longest caption the model writes by default.</summary>
+    public int MaxLength => _config.MaxLength;
+
+    /// <summary>
+    /// Opens a captioner from its decoder file, its encoder file (either names the other in its metadata), or the folder
+    /// holding them (which must hold exactly one captioner).
+    /// </summary>
+    /// <exception cref="ModelFileException">A file is missing or not a captioner half (the message says which and why).</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA was required and cannot start.</exception>
+    public static CaptionModel Load(string path, ExecutionProvider? provider = null, Action<string>? warn = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string file = Directory.Exists(path) ? FindInFolder(path) : path;
+        if (!File.Exists(file)) throw new ModelFileException($"Captioning model '{file}' does not exist.");
+        var (session, config, graph) = Open(file, provider, warn);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        InferenceSession? other = null;
+        try
+        {
+            string otherFile = Path.Combine(folder, graph == "encoder" ? config.DecoderFile : config.EncoderFile);
+            if (!File.Exists(otherFile))
+                throw new ModelFileException($"'{file}' is the {graph} of a captioner whose other half '{otherFile}' is missing; keep both files in one folder.");
+            (other, _, string otherGraph) = Open(otherFile, provider, warn);
+            if (otherGraph == graph) throw new ModelFileException($"'{file}' and '{otherFile}' are both {graph} graphs.");
+            return graph == "encoder"
+                ? new CaptionModel(session, other, config, otherFile)
+                : new CaptionModel(other, session, config, file);
+        }
+        catch
+        {
+            session.Dispose();
+            other?.Dispose();
+            throw;
+        }
+    }
+
+    private static string FindInFolder(string folder)
+    {
+        var decoders = Directory.GetFiles(folder, "*.onnx").Where(f => !f.EndsWith(".encoder.onnx", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        return decoders.Count switch
+        {
+            1 => decoders[0],
+            0 => throw new ModelFileException($"Folder '{folder}' holds no captioning model (NAME.onnx with NAME.encoder.onnx)."),
+            _ => throw new ModelFileException($"Folder '{folder}' holds {decoders.Count} models ({string.Join(", ", decoders.Select(Path.GetFileName))}); name the one to use."),
+        };
+    }
+
+    private static (InferenceSession Session, CaptionModelConfig Config, string Graph) Open(string file, ExecutionProvider? provider, Action<string>? warn)
+    {
+        InferenceSession session;
+        try
+        {
+            session = SessionFactory.Create(File.ReadAllBytes(file), provider ?? ExecutionProvider.Cpu, intraOpThreads: 0, warn ?? (m => Console.Error.WriteLine(m)), out _);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelFileException($"'{file}' is not a model ONNX Runtime can load: {e.Message.Trim()}", e);
+        }
+        catch (IOException e)
+        {
+            throw new ModelFileException($"'{file}' cannot be read: {e.Message}", e);
+        }
+        try
+        {
+            var meta = session.ModelMetadata.CustomMetadataMap;
+            if (!meta.TryGetValue("rnnonnx.task", out var task) || task != Task)
+                throw new ModelFileException($"'{file}' is not a captioning model (rnnonnx.task is '{task ?? "missing"}', expected '{Task}').");
+            string graph = meta.GetValueOrDefault("rnnonnx.graph") ?? "";
+            if (graph is not ("encoder" or "step")) throw new ModelFileException($"'{file}' is a '{graph}' graph; a captioner is an encoder and a step decoder.");
+            var config = CaptionModelConfig.Parse(meta.GetValueOrDefault("rnnonnx.config") ?? "{}", $"'{file}'");
+            return (session, config, graph);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Captions a batch of images.</summary>
+    /// <param name="images"><see cref="InputLength"/> values per image: channels-first raw pixels (0..255) of
+    /// <see cref="ImageWidth"/>×<see cref="ImageHeight"/> RGB images (ML.NET's LoadImages → ResizeImages → ExtractPixels
+    /// output), or feature vectors for a feature encoder.</param>
+    /// <param name="options">Greedy (default) or beam search.</param>
+    /// <exception cref="DataException">An image has the wrong number of values or non-finite values (named by index).</exception>
+    public IReadOnlyList<string> Caption(IReadOnlyList<float[]> images, CaptionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        options ??= new CaptionOptions();
+        options.Validate();
+        if (images.Count == 0) return [];
+        int n = images.Count, pixels = InputLength;
+        var batch = new float[n * pixels];
+        for (int i = 0; i < n; i++)
+        {
+            var image = images[i] ?? throw new DataException($"Image {i} is missing.");
+            if (image.Length != pixels)
+                throw new DataException($"Image {i} has {image.Length} values; the captioner takes {DescribeInput()}.");
+            int bad = Array.FindIndex(image, v => !float.IsFinite(v));
+            if (bad >= 0) throw new DataException($"Image {i} has the non-finite value {image[bad]} at index {bad}.");
+            image.CopyTo(batch, i * pixels);
+        }
+        var initial = EncodeStates(batch, n);
+        var search = new BeamSearch(options, CaptionVocabulary.EndId, options.MaxLength ?? MaxLength);
+        float[][]? previous = null;
+        var tokens = search.Run(n, CaptionVocabulary.BeginId, rows =>
+        {
+            var (probabilities, states) = Step(rows, initial, previous);
+            previous = states;
+            return probabilities;
+        });
+        return tokens.Select(Vocabulary.Decode).ToArray();
+    }
+
+    /// <summary>The encoder's states, one [images, width] array per decoder state input.</summary>
+    private float[][] EncodeStates(float[] pixels, int n)
+    {
+        var input = NamedOnnxValue.CreateFromTensor(Input, new DenseTensor<float>(pixels, [n, .. _config.InputShape]));
+        using var results = _encoder.Run([input], _stateInputs);
+        return results.Select(r => r.AsTensor<float>().ToArray()).ToArray();
+    }
+
+    /// <summary>One decoder step for rows of (token, parent row): parent ≥ 0 indexes the previous step's states, −1 − i image i's encoder states.</summary>
+    private (float[][] Probabilities, float[][] States) Step(IReadOnlyList<(int Token, int ParentRow)> rows, float[][] initial, float[][]? previous)
+    {
+        int r = rows.Count;
+        var inputs = new List<NamedOnnxValue>(1 + _stateInputs.Length)
+        {
+            NamedOnnxValue.CreateFromTensor(Input, new DenseTensor<long>(rows.Select(x => (long)x.Token).ToArray(), [r, 1])),
+        };
+        for (int s = 0; s < _stateInputs.Length; s++)
+        {
+            int w = _stateWidths[s];
+            var state = new float[r * w];
+            for (int i = 0; i < r; i++)
+            {
+                int parent = rows[i].ParentRow;
+                var source = parent >= 0 ? previous![s].AsSpan(parent * w, w) : initial[s].AsSpan((-1 - parent) * w, w);
+                source.CopyTo(state.AsSpan(i * w, w));
+            }
+            inputs.Add(NamedOnnxValue.CreateFromTensor(_stateInputs[s], new DenseTensor<float>(state, [r, w])));
+        }
+        using var results = _decoder.Run(inputs, [Output, .. _stateOutputs]);
+        var all = results[0].AsTensor<float>().ToArray();
+        int v = Vocabulary.Count;
+        if (all.Length != r * v) throw new ModelFileException($"'{DecoderPath}' outputs {all.Length / Math.Max(1, r)} scores per step but its vocabulary has {v} words.");
+        // The step model gives logits; the search ranks by probability.
+        var probabilities = new float[r][];
+        for (int i = 0; i < r; i++)
+        {
+            probabilities[i] = new float[v];
+            System.Numerics.Tensors.TensorPrimitives.SoftMax(all.AsSpan(i * v, v), probabilities[i]);
+        }
+        var states = new float[_stateOutputs.Length][];
+        for (int s = 0; s < states.Length; s++) states[s] = results[s + 1].AsTensor<float>().ToArray();
+        return (probabilities, states);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _decoder.Dispose();
+    }
+}

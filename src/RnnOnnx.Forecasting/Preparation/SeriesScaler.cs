@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+
+namespace RnnOnnx.Forecasting.Preparation;
+
+/// <summary>
+/// One series' map into the network's units: z = log y (or y), and the network reads differences
+/// (z_t − z_{t−1}) / s and predicts (z_{t+h} − z_t) / s, with s the mean absolute first difference of z — the
+/// in-sample naive MAE that MASE divides by, so an L1 loss on scaled targets is a MASE loss, and every series
+/// weighs the same in a global model. Working relative to the last value makes the network level-free (what
+/// per-window normalisation gives) while its inputs stay the same as a stream moves on, so the step model can
+/// carry state in O(1) per observation.
+/// <para>
+/// <see cref="Drift"/> is the series' mean change per step (scaled), the drift of a random walk with drift. The
+/// network is trained on mirrored windows as well (see <see cref="Training.ForecastWindows"/>), so it cannot learn an
+/// unconditional trend; the forecast adds h × drift to its output instead. A long-run estimate of the trend then
+/// replaces whatever trend the newest windows had, which is what a network fitted on them would carry into a reversal.
+/// </para>
+/// </summary>
+internal sealed record SeriesScaler(
+    [property: JsonPropertyName("log")] bool Log,
+    [property: JsonPropertyName("scale")] double Scale,
+    [property: JsonPropertyName("drift")] double Drift = 0)
+{
+    public double Forward(double y) => Log ? Math.Log(y) : y;
+
+    public double Inverse(double z) => Log ? Math.Exp(z) : z;
+
+    /// <summary>Mean change per step, in units of <paramref name="scale"/>, of a series of <paramref name="length"/> points that moved by <paramref name="change"/>.</summary>
+    public static double MeanChange(double change, int length, double scale) => change / (length - 1) / scale;
+
+    /// <summary>Chooses the transform and the scale for a (gap-free) series.</summary>
+    /// <exception cref="DataException">The series is constant, or log was asked for with a non-positive value.</exception>
+    public static SeriesScaler Fit(ReadOnlySpan<double> y, ForecastTransform transform, string series)
+    {
+        bool positive = true;
+        foreach (var v in y) positive &= v > 0;
+        if (transform == ForecastTransform.Log && !positive)
+            throw new DataException($"Series {series} has values ≤ 0, so the log transform cannot be used (choose None or Auto).");
+        bool log = transform == ForecastTransform.Log || (transform == ForecastTransform.Auto && positive);
+        double sum = 0;
+        for (int i = 1; i < y.Length; i++) sum += Math.Abs(log ? Math.Log(y[i]) - Math.Log(y[i - 1]) : y[i] - y[i - 1]);
+        double scale = sum / Math.Max(1, y.Length - 1);
+        if (!(scale > 0)) throw new DataException($"Series {series} is constant ({y[0]}): there is nothing to learn; its forecast is that value.");
+        double change = log ? Math.Log(y[^1]) - Math.Log(y[0]) : y[^1] - y[0];
+        return new SeriesScaler(log, scale, MeanChange(change, y.Length, scale));
+    }
+}

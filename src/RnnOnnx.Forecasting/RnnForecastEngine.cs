@@ -1,0 +1,140 @@
+using System.Security.Cryptography;
+using System.Text;
+using RnnOnnx.Forecasting.Preparation;
+using RnnOnnx.Serialization;
+
+namespace RnnOnnx.Forecasting;
+
+/// <summary>
+/// A stream's forecaster with the semantics of ML.NET's <c>TimeSeriesPredictionEngine</c>: <see cref="Predict"/>
+/// forecasts the next H points from everything seen, <see cref="Update"/> adds one observation, <see cref="CheckPoint"/>
+/// saves model and state in one file and <see cref="Load(string)"/> continues from it. An update runs one step of the
+/// step graph from the carried recurrent state: O(1) per observation, however long the stream.
+/// </summary>
+public sealed class RnnForecastEngine : IDisposable
+{
+    private const string Magic = "rnnonnx.forecast-engine/2";
+    /// <summary>Checkpoints written before models had a drift; they read as drift 0, which is what their models used.</summary>
+    private const string MagicWithoutDrift = "rnnonnx.forecast-engine/1";
+    private readonly RnnForecastModel _model;
+    private readonly bool _ownsModel;
+    private readonly SeriesScaler _scaler;
+    private readonly float[][] _states;
+    private float[] _output;
+    private double _lastZ;
+
+    private RnnForecastEngine(RnnForecastModel model, bool ownsModel, string key, SeriesScaler scaler, float[][] states, float[] output, double lastZ, long observations)
+    {
+        (_model, _ownsModel, Key, _scaler, _states, _output, _lastZ, Observations) = (model, ownsModel, key, scaler, states, output, lastZ, observations);
+    }
+
+    /// <summary>The stream's series key.</summary>
+    public string Key { get; }
+
+    /// <summary>Observations seen (history plus updates).</summary>
+    public long Observations { get; private set; }
+
+    internal static RnnForecastEngine Start(RnnForecastModel model, IReadOnlyList<double> history, string key)
+    {
+        var (z, scaler) = model.Prepare(history, key);
+        var states = model.Session.ZeroStates();
+        // Warm up on the trained context length: what the full model reads for the same history.
+        var context = Training.ForecastWindows.Context(z, z.Length - 1, model.WindowSize, scaler.Scale);
+        var output = model.Session.Run(context, states, model.Horizon);
+        return new RnnForecastEngine(model, false, key, scaler, states, output, z[^1], history.Count);
+    }
+
+    /// <summary>The next H points after everything seen so far, with intervals.</summary>
+    public RnnForecast Predict() => _model.Decode(_output, _lastZ, _scaler);
+
+    /// <summary>Adds one observation; a NaN (missing) observation is taken as the one-step forecast.</summary>
+    public void Update(double observation)
+    {
+        double z = double.IsFinite(observation) ? _scaler.Forward(observation) : _lastZ + _scaler.Scale * (_output[0] + _scaler.Drift);
+        if (!double.IsFinite(z)) throw new DataException($"Observation {observation} cannot be used: the model forecasts the log of this series, so values must be positive.");
+        _output = _model.Session.Run([(float)((z - _lastZ) / _scaler.Scale)], _states, _model.Horizon);
+        _lastZ = z;
+        Observations++;
+    }
+
+    /// <summary>Writes the model and this stream's state to one file, atomically.</summary>
+    public void CheckPoint(string path) => AtomicFile.Write(path, stream =>
+    {
+        using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        w.Write(Magic);
+        w.Write(_model.OnnxModel.Length);
+        w.Write(_model.OnnxModel);
+        w.Write(Key);
+        w.Write(_scaler.Log);
+        w.Write(_scaler.Scale);
+        w.Write(_scaler.Drift);
+        w.Write(_lastZ);
+        w.Write(Observations);
+        WriteFloats(w, _output);
+        w.Write(_states.Length);
+        foreach (var s in _states) WriteFloats(w, s);
+    });
+
+    /// <summary>Continues from a checkpoint, with the model stored in it.</summary>
+    /// <exception cref="ModelFileException">The file is not an engine checkpoint.</exception>
+    public static RnnForecastEngine Load(string path) => Read(path, null);
+
+    /// <summary>Continues from a checkpoint on an already loaded model.</summary>
+    /// <exception cref="ModelFileException">The file is not an engine checkpoint, or it was written by another model.</exception>
+    public static RnnForecastEngine Load(string path, RnnForecastModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Read(path, model);
+    }
+
+    private static RnnForecastEngine Read(string path, RnnForecastModel? model)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var r = new BinaryReader(stream, Encoding.UTF8);
+            string magic = stream.Length < Magic.Length ? "" : r.ReadString();
+            if (magic != Magic && magic != MagicWithoutDrift) throw new ModelFileException($"'{path}' is not a forecasting engine checkpoint.");
+            var onnx = r.ReadBytes(r.ReadInt32());
+            bool owns = model is null;
+            if (model is not null && !SHA256.HashData(onnx).AsSpan().SequenceEqual(SHA256.HashData(model.OnnxModel)))
+                throw new ModelFileException($"Checkpoint '{path}' was written by another model: its weights or config differ from this model's.");
+            model ??= RnnForecastModel.FromBytes(onnx, $"Checkpoint '{path}'");
+            string key = r.ReadString();
+            var scaler = new SeriesScaler(r.ReadBoolean(), r.ReadDouble());
+            if (magic == Magic) scaler = scaler with { Drift = r.ReadDouble() };
+            double lastZ = r.ReadDouble();
+            long observations = r.ReadInt64();
+            var output = ReadFloats(r);
+            var states = new float[r.ReadInt32()][];
+            for (int i = 0; i < states.Length; i++) states[i] = ReadFloats(r);
+            var expected = model.Session.ZeroStates();
+            if (output.Length != model.Horizon || states.Length != expected.Length || states.Where((s, i) => s.Length != expected[i].Length).Any())
+                throw new ModelFileException($"Checkpoint '{path}' does not fit the model: its state has other shapes.");
+            return new RnnForecastEngine(model, owns, key, scaler, states, output, lastZ, observations);
+        }
+        catch (EndOfStreamException e) { throw new ModelFileException($"Checkpoint '{path}' is truncated.", e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ModelFileException($"Checkpoint '{path}' cannot be read: {e.Message}", e); }
+    }
+
+    private static void WriteFloats(BinaryWriter w, float[] values)
+    {
+        w.Write(values.Length);
+        foreach (var v in values) w.Write(v);
+    }
+
+    private static float[] ReadFloats(BinaryReader r)
+    {
+        int n = r.ReadInt32();
+        if (n is < 0 or > 1 << 20) throw new ModelFileException("The checkpoint is corrupt (bad array length).");
+        var values = new float[n];
+        for (int i = 0; i < n; i++) values[i] = r.ReadSingle();
+        return values;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_ownsModel) _model.Dispose();
+    }
+}
