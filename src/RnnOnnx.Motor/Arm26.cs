@@ -182,6 +182,18 @@ internal sealed class Arm26 : Effector
         gq[1] += c12 * gs12 - s12 * gc12 + c2 * gs2 - s2 * gc2;
     }
 
+    /// <summary>Two-link inverse kinematics, elbow-positive branch (the elbow's range is [0°, 155°]).</summary>
+    internal override bool Reachable(double x, double y)
+    {
+        double c = (x * x + y * y - L1 * L1 - L2 * L2) / (2 * L1 * L2);
+        if (!(c >= -1 && c <= 1)) return false;
+        double q1 = Math.Acos(c);
+        double q0 = Math.Atan2(y, x) - Math.Atan2(L2 * Math.Sin(q1), L1 + L2 * Math.Cos(q1));
+        if (q0 < -Math.PI) q0 += 2 * Math.PI;
+        const double eps = 1e-9;
+        return q0 >= LowerBound[0] - eps && q0 <= UpperBound[0] + eps && q1 >= LowerBound[1] - eps && q1 <= UpperBound[1] + eps;
+    }
+
     internal override void Fingertip(ReadOnlySpan<double> q, Span<double> xy)
     {
         xy[0] = L1 * Math.Cos(q[0]) + L2 * Math.Cos(q[0] + q[1]);

@@ -373,6 +373,16 @@ public abstract class Effector
         }
     }
 
+    /// <summary>Whether a fingertip position can be reached within the joint bounds.</summary>
+    internal abstract bool Reachable(double x, double y);
+
+    /// <summary>A uniformly drawn posture inside the joint bounds (MotorNet: ub − (ub − lb)·U).</summary>
+    internal void RandomPosture(MotorRng rng, Span<double> q)
+    {
+        for (int j = 0; j < Dof; j++)
+            q[j] = PositionUpperBound[j] - (PositionUpperBound[j] - PositionLowerBound[j]) * rng.Uniform();
+    }
+
     /// <summary>What the body reports to the controller: fingertip, normalised fibre lengths and velocities (from the muscle state).</summary>
     internal void Sense(ReadOnlySpan<double> s, Span<double> xy, Span<double> lengthN, Span<double> velocityN)
     {

@@ -91,6 +91,8 @@ internal sealed class PointMass : Effector
         }
     }
 
+    internal override bool Reachable(double x, double y) => x >= -1 && x <= 1 && y >= -1 && y <= 1;
+
     internal override void Fingertip(ReadOnlySpan<double> q, Span<double> xy) { xy[0] = q[0]; xy[1] = q[1]; }
 
     internal override void FingertipBackward(ReadOnlySpan<double> q, ReadOnlySpan<double> gxy, Span<double> gq) { gq[0] += gxy[0]; gq[1] += gxy[1]; }
