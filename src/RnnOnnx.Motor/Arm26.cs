@@ -80,7 +80,7 @@ internal sealed class Arm26 : Effector
         double fv = ForceVelocity(a, v, vmax, out _, out _);
         double x = l / l0 - 1;
         double fl = Math.Exp(-x * x / Gamma);
-        double fpe = Math.Max((Math.Exp(PeK / PeEps * (l - l0) / l0) - 1) / PeDen, 0);
+        double fpe = l > l0 ? (Math.Exp(PeK / PeEps * (l - l0) / l0) - 1) / PeDen : 0; // = max(·, 0): exp(x) − 1 > 0 ⇔ x > 0
         lengthN = l / l0;
         velocityN = v / vmax;
         return (a * fl * fv + fpe) * MaxForce[m];
@@ -120,8 +120,7 @@ internal sealed class Arm26 : Effector
         double x = l / l0 - 1;
         double fl = Math.Exp(-x * x / Gamma);
         double dfl = fl * (-2 * x / Gamma) / l0;
-        double e = Math.Exp(PeK / PeEps * (l - l0) / l0);
-        double dfpe = (e - 1) / PeDen > 0 ? e * PeK / PeEps / l0 / PeDen : 0;
+        double dfpe = l > l0 ? Math.Exp(PeK / PeEps * (l - l0) / l0) * PeK / PeEps / l0 / PeDen : 0;
         double gF = gForce * fmax;
         ga = gF * (fl * fv + a * fl * fvA);
         double gl = gF * (a * fv * dfl + dfpe) + gLengthN / l0;
@@ -131,8 +130,9 @@ internal sealed class Arm26 : Effector
 
     internal override void Acceleration(ReadOnlySpan<double> q, ReadOnlySpan<double> qd, ReadOnlySpan<double> tau, ReadOnlySpan<double> load, Span<double> qdd)
     {
-        double s1 = Math.Sin(q[0]), c1 = Math.Cos(q[0]), s2 = Math.Sin(q[1]), c2 = Math.Cos(q[1]);
-        double s12 = Math.Sin(q[0] + q[1]), c12 = Math.Cos(q[0] + q[1]);
+        var (s1, c1) = Math.SinCos(q[0]);
+        var (s2, c2) = Math.SinCos(q[1]);
+        var (s12, c12) = Math.SinCos(q[0] + q[1]);
         double i11 = C11 + c2 * D11, i12 = C12 + c2 * D12, i22 = C22;
         double cor1 = -Kc * s2 * (2 * qd[0] + qd[1]) * qd[1];
         double cor2 = Kc * s2 * qd[0] * qd[0];
@@ -147,8 +147,9 @@ internal sealed class Arm26 : Effector
     internal override void AccelerationBackward(ReadOnlySpan<double> q, ReadOnlySpan<double> qd, ReadOnlySpan<double> tau, ReadOnlySpan<double> load,
         ReadOnlySpan<double> gqdd, Span<double> gq, Span<double> gqd, Span<double> gTau, Span<double> gLoad)
     {
-        double s1 = Math.Sin(q[0]), c1 = Math.Cos(q[0]), s2 = Math.Sin(q[1]), c2 = Math.Cos(q[1]);
-        double s12 = Math.Sin(q[0] + q[1]), c12 = Math.Cos(q[0] + q[1]);
+        var (s1, c1) = Math.SinCos(q[0]);
+        var (s2, c2) = Math.SinCos(q[1]);
+        var (s12, c12) = Math.SinCos(q[0] + q[1]);
         double i11 = C11 + c2 * D11, i12 = C12 + c2 * D12, i22 = C22;
         double w = 2 * qd[0] + qd[1];
         double cor1 = -Kc * s2 * w * qd[1];
@@ -196,27 +197,32 @@ internal sealed class Arm26 : Effector
 
     internal override void Fingertip(ReadOnlySpan<double> q, Span<double> xy)
     {
-        xy[0] = L1 * Math.Cos(q[0]) + L2 * Math.Cos(q[0] + q[1]);
-        xy[1] = L1 * Math.Sin(q[0]) + L2 * Math.Sin(q[0] + q[1]);
+        var (s1, c1) = Math.SinCos(q[0]);
+        var (s12, c12) = Math.SinCos(q[0] + q[1]);
+        xy[0] = L1 * c1 + L2 * c12;
+        xy[1] = L1 * s1 + L2 * s12;
     }
 
     internal override void FingertipBackward(ReadOnlySpan<double> q, ReadOnlySpan<double> gxy, Span<double> gq)
     {
-        double s1 = Math.Sin(q[0]), c1 = Math.Cos(q[0]), s12 = Math.Sin(q[0] + q[1]), c12 = Math.Cos(q[0] + q[1]);
+        var (s1, c1) = Math.SinCos(q[0]);
+        var (s12, c12) = Math.SinCos(q[0] + q[1]);
         gq[0] += gxy[0] * (-L1 * s1 - L2 * s12) + gxy[1] * (L1 * c1 + L2 * c12);
         gq[1] += gxy[0] * (-L2 * s12) + gxy[1] * (L2 * c12);
     }
 
     internal override void FingertipVelocity(ReadOnlySpan<double> q, ReadOnlySpan<double> qd, Span<double> v)
     {
-        double s1 = Math.Sin(q[0]), c1 = Math.Cos(q[0]), s12 = Math.Sin(q[0] + q[1]), c12 = Math.Cos(q[0] + q[1]);
+        var (s1, c1) = Math.SinCos(q[0]);
+        var (s12, c12) = Math.SinCos(q[0] + q[1]);
         v[0] = (-L1 * s1 - L2 * s12) * qd[0] - L2 * s12 * qd[1];
         v[1] = (L1 * c1 + L2 * c12) * qd[0] + L2 * c12 * qd[1];
     }
 
     internal override void FingertipVelocityBackward(ReadOnlySpan<double> q, ReadOnlySpan<double> qd, ReadOnlySpan<double> gv, Span<double> gq, Span<double> gqd)
     {
-        double s1 = Math.Sin(q[0]), c1 = Math.Cos(q[0]), s12 = Math.Sin(q[0] + q[1]), c12 = Math.Cos(q[0] + q[1]);
+        var (s1, c1) = Math.SinCos(q[0]);
+        var (s12, c12) = Math.SinCos(q[0] + q[1]);
         gqd[0] += gv[0] * (-L1 * s1 - L2 * s12) + gv[1] * (L1 * c1 + L2 * c12);
         gqd[1] += gv[0] * (-L2 * s12) + gv[1] * (L2 * c12);
         // ∂v/∂q: v0 = −(L1 s1 + L2 s12) qd0 − L2 s12 qd1, v1 = (L1 c1 + L2 c12) qd0 + L2 c12 qd1.

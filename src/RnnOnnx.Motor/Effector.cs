@@ -216,9 +216,13 @@ public abstract class Effector
             for (int i = 0; i < m; i++) t -= force[i] * mom[j * m + i];
             tau[j] = t;
         }
-        FingertipVelocity(q, qd, tipV);
-        load[0] = curl * tipV[1];
-        load[1] = -curl * tipV[0];
+        if (curl != 0)
+        {
+            FingertipVelocity(q, qd, tipV);
+            load[0] = curl * tipV[1];
+            load[1] = -curl * tipV[0];
+        }
+        else load.Clear();
         Acceleration(q, qd, tau, load, qdd);
 
         double amin = MinActivation;
@@ -305,9 +309,12 @@ public abstract class Effector
             for (int i = 0; i < m; i++) t -= force[i] * mom[j * m + i];
             tau[j] = t;
         }
-        FingertipVelocity(q, qd, tipV);
-        load[0] = curl * tipV[1];
-        load[1] = -curl * tipV[0];
+        if (curl != 0)
+        {
+            FingertipVelocity(q, qd, tipV);
+            load[0] = curl * tipV[1];
+            load[1] = -curl * tipV[0];
+        }
         Acceleration(q, qd, tau, load, qdd);
 
         // q_prev' = q, qd_prev' = qd.
@@ -347,9 +354,12 @@ public abstract class Effector
         }
         // Skeleton ODE, curl load, generalised forces.
         AccelerationBackward(q, qd, tau, load, gqdd, gq, gqd, gTau, gLoad);
-        gTipV[0] = -curl * gLoad[1];
-        gTipV[1] = curl * gLoad[0];
-        FingertipVelocityBackward(q, qd, gTipV, gq, gqd);
+        if (curl != 0)
+        {
+            gTipV[0] = -curl * gLoad[1];
+            gTipV[1] = curl * gLoad[0];
+            FingertipVelocityBackward(q, qd, gTipV, gq, gqd);
+        }
         for (int j = 0; j < Dof; j++)
             for (int i = 0; i < m; i++)
             {
