@@ -28,6 +28,8 @@ public sealed partial class MotorTrainer
         // Backward.
         private readonly double[] _gStates;
         private readonly float[] _gGx, _gGh, _gY, _gh, _ghPrev, _gObs;
+        // Transposed weights for the backward products (one transpose per batch beats strided dot products).
+        private readonly float[] _wt, _rt, _wdt;
 
         public Episode(MotorTrainer owner, int batch)
         {
@@ -62,6 +64,9 @@ public sealed partial class MotorTrainer
             _gh = new float[_b * _h];
             _ghPrev = new float[_b * _h];
             _gObs = new float[_b * _i];
+            _wt = new float[_p.W.Length];
+            _rt = new float[_p.R.Length];
+            _wdt = new float[_p.Wd.Length];
         }
 
         /// <summary>Draws starts, goals, go cues, catch trials and every noise value, in a fixed order.</summary>
@@ -245,6 +250,9 @@ public sealed partial class MotorTrainer
             float cHid = (float)(2.0 / (B * T * H));
             float wH = (float)opt.HiddenWeight * cHid, wDH = (float)opt.HiddenDerivativeWeight * cHid;
             Array.Clear(_gh);
+            Kernels.Transpose(_p.W, _wt, I, G3);
+            Kernels.Transpose(_p.R, _rt, H, G3);
+            Kernels.Transpose(_p.Wd, _wdt, H, M);
             Span<double> gu = stackalloc double[M];
             Span<double> gTip = stackalloc double[2];
             Span<double> gLen = stackalloc double[M];
@@ -269,7 +277,7 @@ public sealed partial class MotorTrainer
                 // Output layer and direct hidden penalties on h_{t+1}.
                 var hNext = _hs.AsSpan((t + 1) * B * H, B * H);
                 var hPrev = _hs.AsSpan(t * B * H, B * H);
-                Kernels.MatMulTransB(gy, _p.Wd, _gh, B, H, M, accumulate: true);
+                Kernels.MatMul(gy, _wdt, default, _gh, B, M, H, accumulate: true);
                 if (wH != 0 || wDH != 0)
                     for (int k = 0; k < B * H; k++)
                     {
@@ -302,8 +310,8 @@ public sealed partial class MotorTrainer
                         ghp[j] = g * z;
                     }
                 }
-                Kernels.MatMulTransB(gGh, _p.R, _ghPrev, B, H, G3, accumulate: true);
-                Kernels.MatMulTransB(gGx, _p.W, _gObs, B, I, G3, accumulate: false);
+                Kernels.MatMul(gGh, _rt, default, _ghPrev, B, G3, H, accumulate: true);
+                Kernels.MatMul(gGx, _wt, default, _gObs, B, G3, I);
                 _ghPrev.CopyTo(_gh, 0);
                 // Observation → body states (goal inputs carry no gradient).
                 int tv = Math.Max(t - _o._dv + 1, 0), tp = Math.Max(t - _o._dp + 1, 0);
