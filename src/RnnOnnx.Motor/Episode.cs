@@ -148,34 +148,10 @@ public sealed partial class MotorTrainer
                         o[4 + M + i] = (float)(velN[i] + pn[M + i] + on[2 + M + i]);
                     }
                 }
-                // GRU (reset-after): z, r = σ(xW + b + hR + rb); n = tanh(xWn + bn + r ⊙ (hRn + rbn)).
                 var hPrev = _hs.AsSpan(t * B * H, B * H);
                 var hNext = _hs.AsSpan((t + 1) * B * H, B * H);
-                var gates = _gates.AsSpan(t * B * G3, B * G3);
-                Kernels.MatMul(_obs.AsSpan(t * B * I, B * I), _p.W, _p.B, _gx, B, I, G3);
-                Kernels.MatMul(hPrev, _p.R, _p.RB, gates, B, H, G3);
-                for (int b = 0; b < B; b++)
-                {
-                    var gr = gates.Slice(b * G3, G3);
-                    var xr = _gx.AsSpan(b * G3, G3);
-                    var hrn = _hrn.AsSpan((t * B + b) * H, H);
-                    gr.Slice(2 * H, H).CopyTo(hrn);
-                    var zr = gr[..(2 * H)];
-                    TensorPrimitives.Add(zr, xr[..(2 * H)], zr);
-                    TensorPrimitives.Sigmoid(zr, zr);
-                    var n = gr.Slice(2 * H, H);
-                    TensorPrimitives.Multiply(gr.Slice(H, H), hrn, n);
-                    TensorPrimitives.Add(n, xr.Slice(2 * H, H), n);
-                    TensorPrimitives.Tanh(n, n);
-                    var z = gr[..H];
-                    var hp = hPrev.Slice(b * H, H);
-                    var hn = hNext.Slice(b * H, H);
-                    for (int j = 0; j < H; j++) hn[j] = n[j] + z[j] * (hp[j] - n[j]);
-                }
-                // Excitations u = σ(h·Wd + bd).
                 var ut = _u.AsSpan(t * B * M, B * M);
-                Kernels.MatMul(hNext, _p.Wd, _p.Bd, ut, B, H, M);
-                TensorPrimitives.Sigmoid(ut, ut);
+                _p.StepForward(_obs.AsSpan(t * B * I, B * I), hPrev, hNext, _gates.AsSpan(t * B * G3, B * G3), _hrn.AsSpan(t * B * H, B * H), _gx, ut, B);
                 // Body.
                 for (int b = 0; b < B; b++)
                 {

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using RnnOnnx;
 using RnnOnnx.Layers;
 
@@ -58,6 +59,40 @@ public sealed class GruPolicy
 
     /// <summary>Output bias, [muscles].</summary>
     public ReadOnlySpan<float> OutputBias => Bd;
+
+    /// <summary>
+    /// One control step for a batch. GRU, reset-after (Cho et al. 2014; the PyTorch/ONNX linear_before_reset form):
+    /// z, r = σ(x·W + b + h·R + rb) (z and r blocks), n = tanh(x·Wn + bn + r ⊙ (h·Rn + rbn)), h' = (1 − z) ⊙ n + z ⊙ h;
+    /// then u = σ(h'·Wd + bd). Keeps the activated gates [B, 3H] and h·Rn + rbn [B, H] for the reverse sweep;
+    /// <paramref name="gx"/> is scratch [B, 3H].
+    /// </summary>
+    internal void StepForward(ReadOnlySpan<float> x, ReadOnlySpan<float> hPrev, Span<float> hNext, Span<float> gates, Span<float> hrnOut,
+        Span<float> gx, Span<float> u, int batch)
+    {
+        int h = Hidden, g3 = 3 * h;
+        Kernels.MatMul(x, W, B, gx, batch, Inputs, g3);
+        Kernels.MatMul(hPrev, R, RB, gates, batch, h, g3);
+        for (int b = 0; b < batch; b++)
+        {
+            var gr = gates.Slice(b * g3, g3);
+            var xr = gx.Slice(b * g3, g3);
+            var hrn = hrnOut.Slice(b * h, h);
+            gr.Slice(2 * h, h).CopyTo(hrn);
+            var zr = gr[..(2 * h)];
+            TensorPrimitives.Add(zr, xr[..(2 * h)], zr);
+            TensorPrimitives.Sigmoid(zr, zr);
+            var n = gr.Slice(2 * h, h);
+            TensorPrimitives.Multiply(gr.Slice(h, h), hrn, n);
+            TensorPrimitives.Add(n, xr.Slice(2 * h, h), n);
+            TensorPrimitives.Tanh(n, n);
+            var z = gr[..h];
+            var hp = hPrev.Slice(b * h, h);
+            var hn = hNext.Slice(b * h, h);
+            for (int j = 0; j < h; j++) hn[j] = n[j] + z[j] * (hp[j] - n[j]);
+        }
+        Kernels.MatMul(hNext, Wd, Bd, u, batch, h, Outputs);
+        TensorPrimitives.Sigmoid(u, u);
+    }
 
     /// <summary>Copies the weights into built Core layers of matching sizes.</summary>
     /// <exception cref="ModelConfigurationException">A layer is unbuilt or has other sizes.</exception>

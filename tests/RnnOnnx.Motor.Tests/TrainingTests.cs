@@ -139,3 +139,44 @@ public class TrainingTests(ITestOutputHelper output)
             new MotorTrainer(Effector.Create("arm26"), ReachingTask.RandomTargetReach(10), new SensoryOptions { VisionDelay = 0.015 }));
     }
 }
+
+public class CoreLayoutTests
+{
+    [Fact]
+    public void Trained_policy_copied_into_Core_Gru_and_Dense_gives_the_same_excitations()
+    {
+        var trainer = new MotorTrainer(Effector.Create("arm26"), ReachingTask.RandomTargetReach(20), null, new TrainingOptions { Hidden = 8, BatchSize = 4, Seed = 9 });
+        trainer.Train(3);
+        var p = trainer.Policy;
+        var gru = new RnnOnnx.Layers.Gru(p.Hidden, returnSequences: true);
+        var dense = new RnnOnnx.Layers.Dense(p.Outputs, RnnOnnx.Layers.Activation.Sigmoid);
+        var model = new RnnOnnx.Training.Sequential(gru, dense);
+        model.Build(new RnnOnnx.Layers.LayerShape(true, p.Inputs), seed: 1);
+        p.CopyTo(gru, dense);
+
+        const int B = 3, T = 5;
+        var rng = new Random(4);
+        var x = new float[B * T * p.Inputs];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+        var core = model.Predict(new Tensor(x, B, T, p.Inputs));
+
+        var h = new float[B * p.Hidden];
+        var hNext = new float[B * p.Hidden];
+        var gates = new float[B * 3 * p.Hidden];
+        var hrn = new float[B * p.Hidden];
+        var gx = new float[B * 3 * p.Hidden];
+        var u = new float[B * p.Outputs];
+        var step = new float[B * p.Inputs];
+        double maxDiff = 0;
+        for (int t = 0; t < T; t++)
+        {
+            for (int b = 0; b < B; b++) Array.Copy(x, (b * T + t) * p.Inputs, step, b * p.Inputs, p.Inputs);
+            p.StepForward(step, h, hNext, gates, hrn, gx, u, B);
+            (h, hNext) = (hNext, h);
+            for (int b = 0; b < B; b++)
+                for (int m = 0; m < p.Outputs; m++)
+                    maxDiff = Math.Max(maxDiff, Math.Abs(u[b * p.Outputs + m] - core[b, t, m]));
+        }
+        Assert.True(maxDiff < 1e-5, $"max difference {maxDiff}");
+    }
+}
