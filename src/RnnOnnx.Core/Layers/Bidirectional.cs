@@ -43,10 +43,17 @@ public sealed class Bidirectional : Layer
         return ForwardLayer.OutputShape with { Width = 2 * ForwardLayer.Units };
     }
 
-    internal override Signal Forward(Signal input, PassContext context)
+    /// <summary>States of both directions together: the forward layer's, then the backward copy's.</summary>
+    internal int StateCount => ForwardLayer.StateCount + BackwardLayer.StateCount;
+
+    internal override Signal Forward(Signal input, PassContext context) => Forward(input, context, []);
+
+    /// <summary>Runs both directions from <paramref name="initialStates"/> (<see cref="StateCount"/> arrays, forward layer's first; empty: zeros).</summary>
+    internal Signal Forward(Signal input, PassContext context, ReadOnlySpan<float[]> initialStates)
     {
-        var yf = ForwardLayer.Forward(input, context);
-        var yb = BackwardLayer.Forward(input, context);
+        Split(initialStates, out var forwardStates, out var backwardStates);
+        var yf = ForwardLayer.Forward(input, context, forwardStates);
+        var yb = BackwardLayer.Forward(input, context, backwardStates);
         int h = ForwardLayer.Units;
         var y = _output.Resize(yf.Steps, yf.Batch, 2 * h);
         for (int r = 0; r < yf.Rows; r++)
@@ -57,8 +64,22 @@ public sealed class Bidirectional : Layer
         return y;
     }
 
-    internal override Signal? Backward(Signal outputGradient, PassContext context)
+    private void Split(ReadOnlySpan<float[]> states, out ReadOnlySpan<float[]> forward, out ReadOnlySpan<float[]> backward)
     {
+        forward = backward = default;
+        if (states.IsEmpty) return;
+        if (states.Length != StateCount)
+            throw new ShapeException($"'{Name}' has {StateCount} states (both directions) but was given {states.Length}.");
+        forward = states[..ForwardLayer.StateCount];
+        backward = states[ForwardLayer.StateCount..];
+    }
+
+    internal override Signal? Backward(Signal outputGradient, PassContext context) => Backward(outputGradient, context, []);
+
+    /// <summary>Backward pass that also writes both directions' ∂L/∂(initial state), laid out as in <see cref="Forward(Signal, PassContext, ReadOnlySpan{float[]})"/>.</summary>
+    internal Signal? Backward(Signal outputGradient, PassContext context, ReadOnlySpan<float[]> initialStateGradients)
+    {
+        Split(initialStateGradients, out var forwardGradients, out var backwardGradients);
         int h = ForwardLayer.Units;
         var df = _forwardGradient.Resize(outputGradient.Steps, outputGradient.Batch, h);
         var db = _backwardGradient.Resize(outputGradient.Steps, outputGradient.Batch, h);
@@ -67,15 +88,15 @@ public sealed class Bidirectional : Layer
             outputGradient.Data.AsSpan(r * 2 * h, h).CopyTo(df.Data.AsSpan(r * h, h));
             outputGradient.Data.AsSpan(r * 2 * h + h, h).CopyTo(db.Data.AsSpan(r * h, h));
         }
-        var dxf = ForwardLayer.Backward(df, context);
+        var dxf = ForwardLayer.Backward(df, context, forwardGradients);
         if (dxf is null)
         {
-            BackwardLayer.Backward(db, context);
+            BackwardLayer.Backward(db, context, backwardGradients);
             return null;
         }
         var dx = _inputGradient.ResizeLike(dxf);
         dxf.Span.CopyTo(dx.Span);
-        var dxb = BackwardLayer.Backward(db, context)!;
+        var dxb = BackwardLayer.Backward(db, context, backwardGradients)!;
         TensorPrimitives.Add(dx.Span, dxb.Span, dx.Span);
         return dx;
     }
