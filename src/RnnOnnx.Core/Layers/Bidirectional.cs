@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -31,7 +32,10 @@ public sealed class Bidirectional : Layer
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => [.. ForwardLayer.Parameters, .. BackwardLayer.Parameters];
 
-    internal override string TypeName => "Bidirectional";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Bidirectional";
+
+    internal override string TypeName => Type;
 
     private protected override LayerShape OnBuild(LayerShape input, Rng rng)
     {
@@ -108,4 +112,9 @@ public sealed class Bidirectional : Layer
         ForwardLayer.WriteConfig(writer);
         writer.WriteEndObject();
     }
+
+    /// <summary>The layer its <see cref="WriteConfig"/> options describe.</summary>
+    internal static Bidirectional ReadConfig(ConfigReader config) =>
+        new(config.Layer("layerType", "layer") as RecurrentLayer
+            ?? throw config.Invalid("'layerType' must be a recurrent layer (Lstm, Gru or SimpleRnn)."));
 }

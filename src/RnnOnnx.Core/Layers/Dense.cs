@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RnnOnnx.Kernels;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -39,7 +40,10 @@ public sealed class Dense : Layer
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => _kernel is null ? [] : [_kernel, _bias!];
 
-    internal override string TypeName => "Dense";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Dense";
+
+    internal override string TypeName => Type;
 
     /// <summary>What the last forward pass applied (<see cref="Activation"/>, or Linear when asked for logits); backward differentiates that.</summary>
     private Activation _applied;
@@ -99,4 +103,7 @@ public sealed class Dense : Layer
         writer.WriteNumber("units", Units);
         writer.WriteString("activation", Activation.ToString());
     }
+
+    /// <summary>The layer its <see cref="WriteConfig"/> options describe.</summary>
+    internal static Dense ReadConfig(ConfigReader config) => new(config.Int("units"), config.Enum<Activation>("activation"));
 }

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using RnnOnnx.Kernels;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -24,7 +25,10 @@ public sealed class Gru : RecurrentLayer
     /// <param name="returnSequences">Output every step (true) or only the last real one (false).</param>
     public Gru(int units, bool returnSequences = false) : base(units, returnSequences) { }
 
-    internal override string TypeName => "Gru";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Gru";
+
+    internal override string TypeName => Type;
     internal override int GateCount => 3;
 
     /// <summary>rb, [3·units]: the recurrent-side bias.</summary>
@@ -107,4 +111,7 @@ public sealed class Gru : RecurrentLayer
 
     private protected override void AccumulateExtraGradients() =>
         RowOps.SumRowsInto(GradGatesH, T * B, RecurrentBias.Gradient, GH);
+
+    /// <summary>The layer its <c>WriteConfig</c> options describe.</summary>
+    internal static Gru ReadConfig(ConfigReader config) => new(config.Int("units"), config.Bool("returnSequences"));
 }

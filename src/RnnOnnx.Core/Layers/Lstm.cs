@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using RnnOnnx.Kernels;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -21,7 +22,10 @@ public sealed class Lstm : RecurrentLayer
     /// <param name="returnSequences">Output every step (true) or only the last real one (false).</param>
     public Lstm(int units, bool returnSequences = false) : base(units, returnSequences) { }
 
-    internal override string TypeName => "Lstm";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Lstm";
+
+    internal override string TypeName => Type;
     internal override int GateCount => 4;
 
     /// <inheritdoc/>
@@ -94,4 +98,7 @@ public sealed class Lstm : RecurrentLayer
             dh.Clear();                                                          // ∂h gets only ∂pre·Rᵀ (added by the caller)
         }
     }
+
+    /// <summary>The layer its <c>WriteConfig</c> options describe.</summary>
+    internal static Lstm ReadConfig(ConfigReader config) => new(config.Int("units"), config.Bool("returnSequences"));
 }

@@ -90,6 +90,7 @@ public abstract class RecurrentLayer : Layer
     {
         Require(input.IsSequence, $"{TypeName} '{Name}' needs a sequence input [time, features], but receives {input}: the layer before it returns one vector per sample (set returnSequences: true on it).");
         int g = GateCount;
+        Require((long)g * Units <= Array.MaxLength, $"{TypeName} '{Name}' with {Units} units has more gate columns than one array can hold.");
         _kernel = new Parameter("kernel", input.Width, g * Units);
         _recurrentKernel = new Parameter("recurrent_kernel", Units, g * Units);
         _bias = new Parameter("bias", g * Units);
