@@ -335,4 +335,21 @@ public abstract class RecurrentLayer : Layer
     }
 
     private protected virtual void WriteCellConfig(Utf8JsonWriter writer) { }
+
+    /// <summary>Checks an LSTM/GRU activation option (Keras's <c>activation</c> or <c>recurrent_activation</c>).</summary>
+    private protected Activation GateActivation(Activation value, string option)
+    {
+        Require(GateActivations.IsSupported(value), $"{GetType().Name} {option} must be Tanh, Sigmoid, Relu, HardSigmoid or Linear, got {value}.");
+        return value;
+    }
+
+    /// <summary>
+    /// Writes the LSTM/GRU activations only where they differ from Keras's defaults (tanh, sigmoid): files and
+    /// checkpoint fingerprints of default models stay as they were, and files from before the option read as defaults.
+    /// </summary>
+    private protected static void WriteGateActivations(Utf8JsonWriter writer, Activation activation, Activation recurrentActivation)
+    {
+        if (activation != Activation.Tanh) writer.WriteString("activation", activation.ToString());
+        if (recurrentActivation != Activation.Sigmoid) writer.WriteString("recurrentActivation", recurrentActivation.ToString());
+    }
 }

@@ -64,12 +64,38 @@ public class GradientCheckTests
         GradientChecker.AssertAllClose(model, data);
     }
 
+    public static TheoryData<string, Activation, Activation, bool> GateActivationCases()
+    {
+        var data = new TheoryData<string, Activation, Activation, bool>();
+        // Smooth pairs only: a float32 step of ±ε across relu's or hard_sigmoid's kink breaks central differences;
+        // those are checked against float64 differences in GateActivationTests.
+        (Activation, Activation)[] pairs = [(Activation.Sigmoid, Activation.Tanh), (Activation.Linear, Activation.Sigmoid), (Activation.Tanh, Activation.Tanh)];
+        foreach (var cell in new[] { "lstm", "gru" })
+            foreach (var (activation, recurrent) in pairs)
+                foreach (bool masked in new[] { false, true })
+                    data.Add(cell, activation, recurrent, masked);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(GateActivationCases))]
+    public void Gate_activation_options_gradients_match_finite_differences(string cell, Activation activation, Activation recurrent, bool masked)
+    {
+        RecurrentLayer Make(int units, bool sequences) => cell == "lstm"
+            ? new Lstm(units, sequences, activation, recurrent)
+            : new Gru(units, sequences, activation, recurrent);
+        var model = Model(new MeanSquaredError(), new Bidirectional(Make(3, true)), Make(2, true), new Dense(1, Activation.Tanh));
+        var data = SequenceData(model, 1, true, masked ? Ragged : null);
+        GradientChecker.AssertAllClose(model, data);
+    }
+
     [Theory]
     [InlineData(Activation.Linear)]
     [InlineData(Activation.Relu)]
     [InlineData(Activation.Tanh)]
     [InlineData(Activation.Sigmoid)]
     [InlineData(Activation.Softmax)]
+    [InlineData(Activation.HardSigmoid)]
     public void Dense_gradients_match_finite_differences(Activation activation)
     {
         var model = Model(new MeanSquaredError(), new Dense(4, Activation.Tanh), new Dense(3, activation));
