@@ -223,6 +223,9 @@ public static class OnnxExporter
             if (_layout == Layout.BatchMajor)
                 _value = Builder.Node("Transpose", name, [_value], 1, GraphBuilder.Ints("perm", 1, 0, 2));
             var first = directions[0];
+            if (first is Lstm { Activation: not Activation.Tanh } or Lstm { RecurrentActivation: not Activation.Sigmoid }
+                or Gru { Activation: not Activation.Tanh } or Gru { RecurrentActivation: not Activation.Sigmoid })
+                throw new ModelConfigurationException($"'{name}' uses non-default activations, which the ONNX export does not write yet (only tanh with sigmoid gates).");
             int h = first.Units, input = first.Kernel.Shape[0], dirs = directions.Length;
             var blocks = GateLayout.OnnxToTrainer(first);
             int gh = blocks.Length * h;
