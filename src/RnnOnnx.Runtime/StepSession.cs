@@ -271,6 +271,7 @@ public sealed class StepSession : IDisposable
                 ? $"Input '{InputName}' cannot be {shape}: a call runs at least one step of at least one row."
                 : $"Input '{InputName}' of shape {shape} takes {(long)Rows * steps * Features} values; {length} were given.");
         }
+        Steps = steps;
         if (steps == _boundSteps && Rows == _boundRows) return;
         long outputLength = (long)Rows * (OutputIsSequence ? steps : 1) * OutputWidth;
         if (length > Array.MaxLength || outputLength > Array.MaxLength)
