@@ -9,7 +9,7 @@ public class RnnForecastEngineTests
     public void Engine_starts_where_the_model_forecasts_and_updates_move_it_on()
     {
         var y = Seasonal(110);
-        using var model = RnnForecastModel.Train(One(y[..100]), Fast());
+        using var model = RnnForecastTrainer.Train(One(y[..100]), Fast());
         using var engine = model.CreateEngine(y[..100]);
         Assert.Equal(model.Forecast(y[..100]).Forecast, engine.Predict().Forecast, new FloatTolerance(1e-4f));
         var before = engine.Predict().Forecast;
@@ -22,8 +22,8 @@ public class RnnForecastEngineTests
     public void Checkpoint_continues_exactly_and_refuses_another_model()
     {
         var y = Seasonal(110);
-        using var model = RnnForecastModel.Train(One(y[..100]), Fast());
-        using var other = RnnForecastModel.Train(One(y[..100]), Fast(seed: 99));
+        using var model = RnnForecastTrainer.Train(One(y[..100]), Fast());
+        using var other = RnnForecastTrainer.Train(One(y[..100]), Fast(seed: 99));
         string path = Path.Combine(Path.GetTempPath(), $"engine-{Guid.NewGuid():N}.ckpt");
         try
         {
@@ -45,7 +45,7 @@ public class RnnForecastEngineTests
     public void A_checkpoint_from_before_drift_loads_with_drift_zero()
     {
         var y = Seasonal(110);
-        using var model = RnnForecastModel.Train(One(y[..100]), Fast());
+        using var model = RnnForecastTrainer.Train(One(y[..100]), Fast());
         double drift = model.Config.Series[""].Drift, scale = model.Config.Series[""].Scale;
         Assert.NotEqual(0, drift);
         string path = Path.Combine(Path.GetTempPath(), $"engine-{Guid.NewGuid():N}.ckpt");
