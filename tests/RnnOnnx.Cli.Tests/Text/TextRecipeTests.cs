@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RnnOnnx.Cli.Text;
+using RnnOnnx.Text;
 
 namespace RnnOnnx.Cli.Tests.Text;
 
@@ -15,7 +16,7 @@ public sealed class TextRecipeTests
     public void A_full_recipe_is_read()
     {
         var r = Parse("""{"task":"generate","data":"t.txt","architecture":{"embedding":4,"units":9,"layers":2},"optimizer":"sgd","lr":0.5,"clip":0,"epochs":3,"batch":5,"window":6,"seed":7,"validation":0.25}""");
-        Assert.Equal(new TextRecipe { Data = "t.txt", Embedding = 4, Units = 9, Layers = 2, Optimizer = "sgd", LearningRate = 0.5f, Clip = 0, Epochs = 3, Batch = 5, Window = 6, Seed = 7, Validation = 0.25 }, r);
+        Assert.Equal(new TextRecipe { Data = "t.txt", Options = new TextTrainingOptions { Embedding = 4, Units = 9, Layers = 2, Optimizer = TextOptimizer.Sgd, LearningRate = 0.5f, Clip = 0, Epochs = 3, BatchSize = 5, Window = 6, Seed = 7, ValidationSplit = 0.25 } }, r);
     }
 
     [Theory]
