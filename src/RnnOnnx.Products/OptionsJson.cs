@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 
 namespace RnnOnnx;
@@ -36,7 +37,7 @@ public static class OptionsJson
         }
     }
 
-    /// <summary>One sentence naming the source and the member of a <see cref="JsonException"/>, without the serializer's position details.</summary>
+    /// <summary>One sentence naming the source and the member of a <see cref="JsonException"/> and what was wrong with it.</summary>
     public static string Describe(JsonException error, string source)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -44,9 +45,38 @@ public static class OptionsJson
         int at = message.IndexOf(" Path: ", StringComparison.Ordinal);
         if (at >= 0) message = message[..at];
         string member = error.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "";
-        return member.Length > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{source}, member '{member}': {message}")
-            : string.Create(CultureInfo.InvariantCulture, $"{source}: {message}");
+        if (Regex.Match(message, @"^The JSON property '([^']*)' could not be mapped to any \.NET member contained in type '([^']*)'") is { Success: true } unknown)
+            return $"{source}: member '{(member.Length > 0 ? member : unknown.Groups[1].Value)}' is unknown ({ShortName(unknown.Groups[2].Value)} has no member of that name).";
+        if (Regex.Match(message, @"missing required properties including: (.*)\.$") is { Success: true } missing)
+            return $"{source}: member {missing.Groups[1].Value} is missing.";
+        if (Regex.Match(message, @"^The JSON value could not be converted to (.*)\.$") is { Success: true } convert && member.Length > 0)
+            return $"{source}: member '{member}' must be {Expected(convert.Groups[1].Value)}.";
+        return member.Length > 0 ? $"{source}, member '{member}': {message}" : $"{source}: {message}";
+    }
+
+    private static string ShortName(string type) => type[(Math.Max(type.LastIndexOf('.'), type.LastIndexOf('+')) + 1)..];
+
+    /// <summary>What a value of the .NET type <paramref name="type"/> looks like in JSON.</summary>
+    private static string Expected(string type)
+    {
+        switch (type)
+        {
+            case "System.Int32" or "System.Int64": return "an integer";
+            case "System.UInt32" or "System.UInt64": return "a non-negative integer";
+            case "System.Single" or "System.Double": return "a number";
+            case "System.String": return "a string";
+            case "System.Boolean": return "true or false";
+        }
+        if (type.StartsWith("System.Collections.", StringComparison.Ordinal)) return "an array";
+        var resolved = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(type)).FirstOrDefault(t => t is not null);
+        if (resolved is { IsEnum: true })
+        {
+            var names = resolved.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static).Select(f =>
+                f.GetCustomAttributes(typeof(JsonStringEnumMemberNameAttribute), false).OfType<JsonStringEnumMemberNameAttribute>().FirstOrDefault()?.Name
+                ?? JsonNamingPolicy.CamelCase.ConvertName(f.Name)).ToList();
+            return $"one of the strings {string.Join(", ", names.Select(n => $"\"{n}\""))}";
+        }
+        return $"an object ({ShortName(type)})";
     }
 
     /// <summary>
