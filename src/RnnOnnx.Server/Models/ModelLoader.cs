@@ -27,7 +27,7 @@ internal static class ModelLoader
         {
             return task switch
             {
-                ModelTask.Forecast => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Forecaster = RnnForecastModel.Load(path) },
+                ModelTask.Forecast => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Forecaster = RnnForecastModel.Load(path, warn: warn) },
                 ModelTask.Generate => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Generator = TextGenerator.Load(path, warn: warn) },
                 // A captioner is two files; the decoder (the step graph) serves /caption, the encoder only /run.
                 ModelTask.Caption when info.Metadata.GetValueOrDefault("rnnonnx.graph") == "encoder" => new ServedModel
