@@ -29,7 +29,7 @@ public sealed class ReachResult
         int on = peakAt, off = peakAt;
         while (on > 1 && Speed(on - 1) >= 0.1 * peak) on--;
         while (off < Steps && Speed(off + 1) >= 0.1 * peak) off++;
-        MovementTime = peak > 0 ? (off - on + 1) * Effector.Timestep : 0;
+        MovementTime = peak > 0 ? Math.Round((off - on + 1) * Effector.Timestep, 10) : 0;
     }
 
     /// <summary>Target, m.</summary>
