@@ -5,7 +5,7 @@ namespace RnnOnnx.Cli.Motor;
 
 /// <summary>
 /// Reads the motor commands' numeric CSV inputs (RFC 4180 via Sep): a fixed number of columns, an optional header
-/// line (a first line whose cells are not all numbers), comma separator. Errors name the file, line and column.
+/// line (a first line in which no cell is a number), comma separator. Errors name the file, line and column.
 /// </summary>
 internal static class MotorCsv
 {
@@ -29,7 +29,7 @@ internal static class MotorCsv
                 for (int c = 0; c < cells.Length; c++) cells[c] = row[c].ToString().Trim();
                 if (cells.All(c => c.Length == 0)) continue;
                 int line = row.LineNumberFrom;
-                bool header = first && cells.Any(c => !double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+                bool header = first && cells.All(c => !double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
                 first = false;
                 if (cells.Length != n)
                     throw new DataException($"'{name}' line {line} has {cells.Length} column(s); expected {n} ({string.Join(", ", columns)}).");
