@@ -49,6 +49,11 @@ internal static class MotorCommand
             string outPath = parse.GetValue(outFile)!.FullName;
             if (Directory.Exists(outPath)) throw new OutputPathException($"'{outPath}' is a folder; name the .onnx file to write.");
             string checkpoint = Path.ChangeExtension(outPath, ".ckpt");
+            try { Directory.CreateDirectory(Path.GetDirectoryName(outPath)!); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new OutputPathException($"'{outPath}' cannot be written: its folder cannot be made ({e.Message}).", e);
+            }
             MotorTrainer trainer;
             if (parse.GetValue(resume) is { } resumeFile)
             {

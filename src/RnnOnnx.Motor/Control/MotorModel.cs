@@ -46,7 +46,7 @@ public sealed record MotorModelConfig
 public sealed class MotorModel
 {
     /// <summary>The <c>rnnonnx.task</c> value of motor controllers.</summary>
-    public const string TaskName = "motor";
+    public const string TaskName = "motor"; // ModelTask.Motor's metadata name
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -116,7 +116,7 @@ public sealed class MotorModel
         return OnnxExporter.Export(model, new OnnxExportOptions
         {
             Kind = OnnxGraphKind.Step,
-            Task = TaskName,
+            Task = ModelTask.Motor,
             Config = JsonSerializer.Serialize(Describe(trainer), Json),
         });
     }
@@ -144,7 +144,7 @@ public sealed class MotorModel
     {
         ArgumentNullException.ThrowIfNull(bytes);
         var info = OnnxModelInfo.Read(bytes, source);
-        if (!info.Metadata.TryGetValue("rnnonnx.task", out string? task) || task != TaskName)
+        if (!info.Metadata.TryGetValue("rnnonnx.task", out string? task) || !ModelTasks.TryParse(task, out var kind) || kind != ModelTask.Motor)
             throw new ModelFileException($"{source} is not a motor controller (rnnonnx.task is '{task ?? "missing"}', expected '{TaskName}').");
         MotorModelConfig config;
         try
