@@ -1,8 +1,9 @@
 using Microsoft.ML;
 using RnnOnnx.Training;
 using RnnOnnx.Captioning;
+using RnnOnnx.ML.Captioning;
 
-namespace RnnOnnx.ML.Captioning;
+namespace RnnOnnx.ML;
 
 /// <summary>
 /// Image captioning in ML.NET pipelines, after ML.NET's image transforms:
