@@ -6,10 +6,23 @@ using RnnOnnx.Server.Models;
 namespace RnnOnnx.Server.Batching;
 
 /// <summary>Sends a forecast through its model's <see cref="ForecastBatcher"/>, or straight to the model when batching is off.</summary>
-internal sealed class ForecastDispatcher(ServerOptions options, TimeProvider time, ServerMetrics metrics) : IAsyncDisposable
+/// One batcher per loaded model (not per name): a reloaded model gets a new one, and the old one finishes its queue and stops.
+internal sealed class ForecastDispatcher : IAsyncDisposable
 {
     // Lazy: GetOrAdd may run its factory twice under a race, and a discarded batcher would leave its loop running.
-    private readonly ConcurrentDictionary<string, Lazy<ForecastBatcher>> _batchers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ServedModel, Lazy<ForecastBatcher>> _batchers = new(ReferenceEqualityComparer.Instance);
+    private readonly ServerOptions options;
+    private readonly TimeProvider time;
+    private readonly ServerMetrics metrics;
+
+    public ForecastDispatcher(ServerOptions options, TimeProvider time, ServerMetrics metrics, ModelCatalog catalog)
+    {
+        (this.options, this.time, this.metrics) = (options, time, metrics);
+        catalog.Retired += model =>
+        {
+            if (_batchers.TryRemove(model, out var batcher) && batcher.IsValueCreated) _ = batcher.Value.DisposeAsync().AsTask();
+        };
+    }
 
     public async Task<RnnForecast> ForecastAsync(ServedModel model, RnnForecastInput input, CancellationToken cancellationToken)
     {
@@ -19,7 +32,7 @@ internal sealed class ForecastDispatcher(ServerOptions options, TimeProvider tim
             metrics.ObserveBatch(model.Name, 1);
             return forecaster.ForecastBatch([input])[0];
         }
-        var batcher = _batchers.GetOrAdd(model.Name, _ => new Lazy<ForecastBatcher>(() =>
+        var batcher = _batchers.GetOrAdd(model, _ => new Lazy<ForecastBatcher>(() =>
             new ForecastBatcher(forecaster, options.MaxBatchSize, options.MaxBatchWait, time, size => metrics.ObserveBatch(model.Name, size)))).Value;
         return await batcher.ForecastAsync(input, cancellationToken).ConfigureAwait(false);
     }
