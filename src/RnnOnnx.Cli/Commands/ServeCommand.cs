@@ -56,7 +56,7 @@ internal static class ServeCommand
             {
                 app.Run();
             }
-            catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException or null && e.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
+            catch (IOException e) when (e.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
             {
                 Console.Error.WriteLine($"error: cannot listen on {string.Join(", ", addresses)}: {e.Message.TrimEnd('.')} (is another server running there?).");
                 return 1;

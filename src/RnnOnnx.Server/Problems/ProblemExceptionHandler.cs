@@ -33,7 +33,9 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
     private static string? UnknownMember(HttpContext context, JsonException json)
     {
         if (!json.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal)) return null;
-        var type = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        // The exception handler has cleared the request's endpoint; its feature keeps the one that failed.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        var type = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         string path = json.Path ?? "$";
         int dot = path.LastIndexOf('.');
         string member = dot >= 0 ? path[(dot + 1)..].Trim('[', ']', '\'', '"') : path;

@@ -18,7 +18,7 @@ internal static class ProblemWriter
         if (IsV2(context.Request.Path))
         {
             context.Response.ContentType = "application/json";
-            await using var writer = new Utf8JsonWriter(context.Response.Body);
+            await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             writer.WriteStartObject();
             writer.WriteString("error", detail);
             writer.WriteEndObject();

@@ -32,9 +32,9 @@ internal static class V2Endpoints
         v2.MapGet("/models/{name}/ready", (string name, HttpContext context, ModelCatalog catalog) => Ready(context, catalog, name, null)).WithName("v2-model-ready");
         v2.MapGet("/models/{name}/versions/{version}/ready", (string name, string version, HttpContext context, ModelCatalog catalog) => Ready(context, catalog, name, version)).WithName("v2-model-version-ready");
         v2.MapPost("/models/{name}/infer", (string name, HttpContext context, ModelCatalog catalog, SequenceStore sequences) => InferAsync(context, catalog, sequences, name, null))
-            .WithName("v2-infer").Accepts<V2InferRequest>("application/json").Produces<V2InferResponse>().Produces<V2Error>(400).Produces<V2Error>(404);
+            .WithName("v2-infer").Produces<V2InferResponse>().Produces<V2Error>(400).Produces<V2Error>(404);
         v2.MapPost("/models/{name}/versions/{version}/infer", (string name, string version, HttpContext context, ModelCatalog catalog, SequenceStore sequences) => InferAsync(context, catalog, sequences, name, version))
-            .WithName("v2-infer-version").Accepts<V2InferRequest>("application/json").Produces<V2InferResponse>().Produces<V2Error>(400).Produces<V2Error>(404);
+            .WithName("v2-infer-version").Produces<V2InferResponse>().Produces<V2Error>(400).Produces<V2Error>(404);
     }
 
     private static string ServerVersion => typeof(V2Endpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";

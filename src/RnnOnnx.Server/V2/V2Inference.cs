@@ -38,7 +38,7 @@ internal static class V2Inference
             : RunFull(model, inputs, wanted);
         if (wanted is not null) outputs = outputs.Where(o => wanted.Contains(o.Name)).ToList();
 
-        await using var writer = new Utf8JsonWriter(body);
+        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
         writer.WriteString("model_name", name);
         writer.WriteString("model_version", model.VersionText);
