@@ -27,18 +27,31 @@ internal sealed class ForecastDispatcher : IAsyncDisposable
     public async Task<RnnForecast> ForecastAsync(ServedModel model, RnnForecastInput input, CancellationToken cancellationToken)
     {
         var forecaster = model.Forecaster!;
-        if (!options.Batching)
+        if (!options.Batching || model.Retired)
         {
             metrics.ObserveBatch(model.Name, 1);
             return forecaster.ForecastBatch([input])[0];
         }
         var batcher = _batchers.GetOrAdd(model, _ => new Lazy<ForecastBatcher>(() =>
             new ForecastBatcher(forecaster, options.MaxBatchSize, options.MaxBatchWait, time, size => metrics.ObserveBatch(model.Name, size)))).Value;
-        return await batcher.ForecastAsync(input, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await batcher.ForecastAsync(input, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException) when (!_disposed)
+        {
+            // The model was reloaded between this request's lookup and its batcher taking the job: run it alone on
+            // the model it looked up, which stays open for its grace period.
+            metrics.ObserveBatch(model.Name, 1);
+            return forecaster.ForecastBatch([input])[0];
+        }
     }
+
+    private volatile bool _disposed;
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         foreach (var batcher in _batchers.Values.Where(b => b.IsValueCreated)) await batcher.Value.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -140,6 +140,7 @@ internal sealed class ModelCatalog : IDisposable
 
     private void Retire(ServedModel model)
     {
+        model.Retired = true;
         try { Retired?.Invoke(model); }
         catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException) { }
         // Requests that looked the model up before the swap still use it: dispose it once they have had time to finish.

@@ -74,6 +74,9 @@ internal sealed class ServedModel : IDisposable
 
     public bool Ready => NotReadyReason is null;
 
+    /// <summary>Set when the catalog replaced or removed this model: requests still holding it finish without new per-model machinery (batchers, sequences).</summary>
+    public bool Retired { get; set; }
+
     private readonly Lock _v2Gate = new();
     private V2Model? _v2;
 

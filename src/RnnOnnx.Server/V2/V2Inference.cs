@@ -223,29 +223,43 @@ internal static class V2Inference
         if (id is null) throw Bad($"inference request to model '{name}' must specify a non-zero or non-empty correlation ID");
         var input = inputs[0];
         if (input.Shape[0] != 1) throw Bad($"inference request to model '{name}' must specify batch-size 1 due to requirements of sequence batcher");
-        var sequence = start ? sequences.Start(model, id) : sequences.Find(model, id);
         var startError = Bad($"inference request for sequence {id} to model '{name}' must specify the START flag on the first request of the sequence");
-        if (sequence is null) throw startError;
         int steps = input.Shape.Length > 1 ? checked((int)input.Shape[1]) : 1;
         Output output;
-        lock (sequence.Gate)
+        for (int attempt = 0; ; attempt++)
         {
-            if (sequence.Closed) throw startError;
-            var session = sequence.Steps;
-            try
+            var sequence = start ? sequences.Start(model, id) : sequences.Find(model, id);
+            if (sequence is null) throw startError;
+            lock (sequence.Gate)
             {
-                var result = input.Data is long[] ids ? session.Run(ids, steps) : session.Run((float[])input.Data, steps);
-                long[] shape = session.OutputIsSequence ? [1, steps, session.OutputWidth] : [1, session.OutputWidth];
-                output = new Output(session.OutputName, shape, "FP32", result.ToArray());
+                // Closed between the lookup and the lock: ended or expired by another request, or its model reloaded.
+                // A START request simply starts again; any other has lost its state.
+                if (sequence.Closed)
+                {
+                    if (start && attempt < 3) continue;
+                    throw startError;
+                }
+                output = Step(sequence, input, steps, name);
+                sequences.Touch(sequence);
             }
-            catch (Exception e) when (e is ShapeException or OnnxRuntimeException)
-            {
-                throw Bad($"model '{name}' cannot run these inputs: {e.Message.Trim()}");
-            }
-            sequences.Touch(sequence);
+            if (end) sequences.End(model, id, sequence);
+            return [output];
         }
-        if (end) sequences.End(model, id, sequence);
-        return [output];
+    }
+
+    private static Output Step(Sequence sequence, Input input, int steps, string name)
+    {
+        var session = sequence.Steps;
+        try
+        {
+            var result = input.Data is long[] ids ? session.Run(ids, steps) : session.Run((float[])input.Data, steps);
+            long[] shape = session.OutputIsSequence ? [1, steps, session.OutputWidth] : [1, session.OutputWidth];
+            return new Output(session.OutputName, shape, "FP32", result.ToArray());
+        }
+        catch (Exception e) when (e is ShapeException or OnnxRuntimeException)
+        {
+            throw Bad($"model '{name}' cannot run these inputs: {e.Message.Trim()}");
+        }
     }
 
     private static bool Flag(JsonElement parameters, string name) => !parameters.TryGetProperty(name, out var value) ? false : value.ValueKind switch
