@@ -16,6 +16,7 @@ internal static class ProtocolCompare
     public static async Task<int> RunAsync(Settings settings, string[] values)
     {
         string history = $"{{\"history\": [{string.Join(",", values)}]}}";
+        string first = $"{{\"values\": [{string.Join(",", values)}]}}";
         var app = InferenceHost.Build(new ServerOptions { ModelsDirectory = settings.Models }, ["http://127.0.0.1:0"], ["--Logging:LogLevel:Default=Warning"]);
         await app.StartAsync();
         var address = new Uri(app.Urls.First());
@@ -24,7 +25,7 @@ internal static class ProtocolCompare
         var phases = new (string Name, Func<int, long, (string Path, string Body)> Request)[]
         {
             ("/v1 forecast (history)", (_, _) => ($"/v1/models/{model}/forecast", history)),
-            ("/v1 stream observe (1 value)", (w, n) => ($"/v1/models/{model}/streams/w{w}/observe", n == 0 ? history : "{\"values\": [431]}")),
+            ("/v1 stream observe (1 value)", (w, n) => ($"/v1/models/{model}/streams/w{w}/observe", n == 0 ? first : "{\"values\": [431]}")),
             ("/v2 infer sequence step (1 value)", (w, n) => ($"/v2/models/{model}/infer", n == 0
                 ? $"{{\"parameters\": {{\"sequence_id\": {w + 1}, \"sequence_start\": true}}, \"inputs\": [{{\"name\": \"input\", \"shape\": [1, 24, 1], \"datatype\": \"FP32\", \"data\": [{context}]}}]}}"
                 : $"{{\"parameters\": {{\"sequence_id\": {w + 1}}}, \"inputs\": [{{\"name\": \"input\", \"shape\": [1, 1, 1], \"datatype\": \"FP32\", \"data\": [0.01]}}]}}")),
