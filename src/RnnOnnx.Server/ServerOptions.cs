@@ -3,7 +3,10 @@ namespace RnnOnnx.Server;
 /// <summary>What <see cref="InferenceHost"/> serves and the limits it keeps.</summary>
 public sealed class ServerOptions
 {
-    /// <summary>The folder whose <c>.onnx</c> files are served, each under its file name without the extension.</summary>
+    /// <summary>
+    /// The models folder, searched recursively: plain <c>.onnx</c> files (named by their relative path without the
+    /// extension, '/' → '.') and Triton's layout <c>NAME/VERSION/model.onnx</c>.
+    /// </summary>
     public string ModelsDirectory { get; set; } = "";
 
     /// <summary>Largest JSON request body, in bytes (413 past it). Default 1 MiB.</summary>
@@ -42,6 +45,23 @@ public sealed class ServerOptions
     /// <summary>Most characters one generate request may ask for. Default 10,000.</summary>
     public int MaxGenerateLength { get; set; } = 10_000;
 
+    /// <summary>How often the models folder is scanned for changed, added and removed models; null: never (load at start only). Default null.</summary>
+    public TimeSpan? PollInterval { get; set; }
+
+    /// <summary>How long a replaced or removed model stays open for the requests that still use it. Default: the request timeout plus 5 s.</summary>
+    public TimeSpan RetiredModelGrace { get => _grace ?? RequestTimeout + TimeSpan.FromSeconds(5); set => _grace = value; }
+
+    private TimeSpan? _grace;
+
+    /// <summary>A /v2 sequence (sequence_id) not used for this long is dropped, as Triton's max_sequence_idle_microseconds. Default 5 minutes.</summary>
+    public TimeSpan SequenceIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Write the logs as JSON objects, one a line (<c>serve --log-format json</c>) instead of text.</summary>
+    public bool JsonLogs { get; set; }
+
+    /// <summary>Log one line per request: method, path, status, time (<c>serve --access-log</c>).</summary>
+    public bool AccessLog { get; set; }
+
     /// <summary>How long shutdown waits for requests in flight to finish. Default 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -61,6 +81,9 @@ public sealed class ServerOptions
         Positive(StreamTimeToLive.Ticks, nameof(StreamTimeToLive));
         Positive(MaxHistoryLength, nameof(MaxHistoryLength));
         Positive(MaxGenerateLength, nameof(MaxGenerateLength));
+        if (PollInterval is { } poll) Positive(poll.Ticks, nameof(PollInterval));
+        if (RetiredModelGrace < TimeSpan.Zero) throw new ArgumentException($"{nameof(RetiredModelGrace)} must be ≥ 0, got {RetiredModelGrace}.");
+        Positive(SequenceIdleTimeout.Ticks, nameof(SequenceIdleTimeout));
         if (ShutdownTimeout < TimeSpan.Zero) throw new ArgumentException($"{nameof(ShutdownTimeout)} must be ≥ 0, got {ShutdownTimeout}.");
     }
 

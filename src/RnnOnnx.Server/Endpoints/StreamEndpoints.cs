@@ -27,10 +27,11 @@ internal static class StreamEndpoints
 
     private static StreamResponse Observe(string name, string id, ObserveRequest request, ModelCatalog catalog, StreamStore streams, ServerOptions options)
     {
-        var forecaster = catalog.Get(name, ModelTask.Forecast).Forecaster!;
+        var served = catalog.Get(name, ModelTask.Forecast);
+        var forecaster = served.Forecaster!;
         CheckId(id);
         var values = SeriesValues.Read(request.Values, "values", options.MaxHistoryLength);
-        var (stream, created) = streams.GetOrStart(name, id, () => forecaster.CreateEngine(values, request.Key ?? ""));
+        var (stream, created) = streams.GetOrStart(name, id, () => forecaster.CreateEngine(values, request.Key ?? ""), served);
         lock (stream.Gate)
         {
             if (!created)

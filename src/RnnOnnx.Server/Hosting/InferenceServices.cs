@@ -15,6 +15,7 @@ using RnnOnnx.Server.Metrics;
 using RnnOnnx.Server.Models;
 using RnnOnnx.Server.Problems;
 using RnnOnnx.Server.Streams;
+using RnnOnnx.Server.V2;
 
 namespace RnnOnnx.Server.Hosting;
 
@@ -32,7 +33,10 @@ internal static class InferenceServices
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ForecastDispatcher>();
         services.AddSingleton<StreamStore>();
+        services.AddSingleton<SequenceStore>();
         services.AddHostedService<CatalogWarmup>();
+        services.AddHostedService<RepositoryPoller>();
+        services.AddOpenApi();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -62,7 +66,7 @@ internal static class InferenceServices
         services.AddOptions<RateLimiterOptions>().Configure<ServerOptions>((limiter, s) =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => context.Request.Path.StartsWithSegments(Routes.Models)
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Routes.IsModelRequest(context.Request.Path)
                 ? RateLimitPartition.GetConcurrencyLimiter("models", _ => new ConcurrencyLimiterOptions { PermitLimit = s.MaxConcurrentRequests, QueueLimit = 0 })
                 : RateLimitPartition.GetNoLimiter("operations"));
             limiter.OnRejected = (rejected, _) =>

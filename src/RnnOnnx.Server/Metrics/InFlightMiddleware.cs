@@ -8,7 +8,7 @@ internal sealed class InFlightMiddleware(RequestDelegate next, ServerMetrics met
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments(Routes.Models))
+        if (!Routes.IsModelRequest(context.Request.Path))
         {
             await next(context);
             return;

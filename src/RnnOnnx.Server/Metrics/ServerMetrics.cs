@@ -4,7 +4,7 @@ namespace RnnOnnx.Server.Metrics;
 
 /// <summary>
 /// The server's Prometheus metrics, in a registry of its own (two hosts in one process, as in tests, count apart):
-/// requests, errors and latency per model and endpoint, batch sizes per model, requests in flight, open streams.
+/// requests, errors and latency per model and endpoint, batch sizes per model, requests in flight, open streams, and the process's and runtime's own metrics.
 /// </summary>
 internal sealed class ServerMetrics
 {
@@ -16,6 +16,8 @@ internal sealed class ServerMetrics
     public ServerMetrics()
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
+        // Process and runtime metrics (process_cpu_seconds_total, process_working_set_bytes, dotnet_collection_count_total, ...).
+        DotNetStats.Register(Registry);
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _requests = factory.CreateCounter("rnnonnx_requests_total", "HTTP requests answered, by model, endpoint and status code.",
             new CounterConfiguration { LabelNames = ["model", "endpoint", "status"] });

@@ -9,9 +9,23 @@ namespace RnnOnnx.Server.Models;
 /// <summary>Loads one model file for the task its metadata names; a failure becomes the model's not-ready reason.</summary>
 internal static class ModelLoader
 {
-    public static ServedModel Load(string path, Action<string> warn)
+    public static ServedModel Load(string path, Action<string> warn) => Load(path, Path.GetFileNameWithoutExtension(path), 1, warn);
+
+    /// <summary>Loads <paramref name="path"/> as version <paramref name="version"/> of model <paramref name="name"/>.</summary>
+    public static ServedModel Load(string path, string name, long version, Action<string> warn)
     {
-        string name = Path.GetFileNameWithoutExtension(path);
+        var fingerprint = ModelRepository.Fingerprint(path);
+        var model = LoadFile(path, name, warn);
+        return new ServedModel
+        {
+            Name = model.Name, File = model.File, TaskName = model.TaskName, Onnx = model.Onnx, Info = model.Info,
+            Forecaster = model.Forecaster, Generator = model.Generator, Captioner = model.Captioner,
+            NotReadyReason = model.NotReadyReason, Version = version, Fingerprint = fingerprint,
+        };
+    }
+
+    private static ServedModel LoadFile(string path, string name, Action<string> warn)
+    {
         byte[] bytes;
         OnnxModelInfo info;
         try

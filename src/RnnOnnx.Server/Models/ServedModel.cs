@@ -3,6 +3,8 @@ using RnnOnnx.Forecasting;
 using RnnOnnx.Text;
 using RnnOnnx.Onnx;
 using RnnOnnx.Runtime.Tensors;
+using RnnOnnx.Server.Problems;
+using RnnOnnx.Server.V2;
 
 namespace RnnOnnx.Server.Models;
 
@@ -15,6 +17,12 @@ internal sealed class ServedModel : IDisposable
     public required string Name { get; init; }
 
     public required string File { get; init; }
+
+    /// <summary>The version this file is (a Triton layout's version folder; 1 for a plain <c>.onnx</c> file).</summary>
+    public long Version { get; init; } = 1;
+
+    /// <summary>The file's length and last write time when it was read: a poll reloads the model when they change.</summary>
+    public (long Length, DateTime Written) Fingerprint { get; init; }
 
     /// <summary>The raw <c>rnnonnx.task</c> metadata, or "" when the file has none (any ONNX model: /run only).</summary>
     public required string TaskName { get; init; }
@@ -66,6 +74,26 @@ internal sealed class ServedModel : IDisposable
 
     public bool Ready => NotReadyReason is null;
 
+    /// <summary>Set when the catalog replaced or removed this model: requests still holding it finish without new per-model machinery (batchers, sequences).</summary>
+    public bool Retired { get; set; }
+
+    private readonly Lock _v2Gate = new();
+    private V2Model? _v2;
+
+    /// <summary>The model as the Open Inference Protocol runs it (its own session, opened by the first /v2 call).</summary>
+    /// <exception cref="ProblemException">ONNX Runtime cannot open the file (400).</exception>
+    public V2Model V2
+    {
+        get
+        {
+            lock (_v2Gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return _v2 ??= V2Model.Open(this);
+            }
+        }
+    }
+
     public void Dispose()
     {
         Forecaster?.Dispose();
@@ -76,6 +104,11 @@ internal sealed class ServedModel : IDisposable
             _disposed = true;
             _runner?.Dispose();
             _runner = null;
+        }
+        lock (_v2Gate)
+        {
+            _v2?.Dispose();
+            _v2 = null;
         }
     }
 }

@@ -14,10 +14,11 @@ internal static class EmptyErrorResponses
     {
         var http = context.HttpContext;
         int status = http.Response.StatusCode;
+        string list = ProblemWriter.IsV2(http.Request.Path) ? "GET /v2/models/{name} describes a model" : "GET /v1/models lists each model's endpoints";
         string detail = status switch
         {
-            StatusCodes.Status404NotFound => $"There is no endpoint at {http.Request.Path}; GET /v1/models lists each model's endpoints.",
-            StatusCodes.Status405MethodNotAllowed => $"{http.Request.Path} does not take {http.Request.Method}; GET /v1/models lists each model's endpoints.",
+            StatusCodes.Status404NotFound => $"There is no endpoint at {http.Request.Path}; {list}.",
+            StatusCodes.Status405MethodNotAllowed => $"{http.Request.Path} does not take {http.Request.Method}; {list}.",
             StatusCodes.Status415UnsupportedMediaType => $"This endpoint takes a JSON body with Content-Type: application/json, not '{http.Request.ContentType}'.",
             _ => ReasonPhrases.GetReasonPhrase(status),
         };

@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,9 +17,31 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, detail) = Classify(exception);
+        if (exception is BadHttpRequestException { InnerException: JsonException json } && UnknownMember(httpContext, json) is { } unknown)
+            (title, detail) = ("Invalid JSON body", unknown);
+        // The protocol's clients (and Triton) know 400 for a request a model cannot run.
+        if (status == 422 && ProblemWriter.IsV2(httpContext.Request.Path)) status = 400;
         if (status >= 500) ServerLog.RequestFailed(logger, exception, httpContext.Request.Path);
         await ProblemWriter.WriteAsync(httpContext, status, title, detail, exception);
         return true;
+    }
+
+    /// <summary>
+    /// For a JSON member the request type does not have: a message naming the member and the members the endpoint
+    /// takes, instead of System.Text.Json's, which names a .NET type.
+    /// </summary>
+    private static string? UnknownMember(HttpContext context, JsonException json)
+    {
+        if (!json.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal)) return null;
+        // The exception handler has cleared the request's endpoint; its feature keeps the one that failed.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        var type = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        string path = json.Path ?? "$";
+        int dot = path.LastIndexOf('.');
+        string member = dot >= 0 ? path[(dot + 1)..].Trim('[', ']', '\'', '"') : path;
+        string expected = type is null ? "" : "; this endpoint takes " + string.Join(", ",
+            type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => $"'{JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name)}'"));
+        return $"The body has a field '{member}' (at {path}) that {context.Request.Method} {context.Request.Path} does not take{expected}.";
     }
 
     private static (int Status, string Title, string Detail) Classify(Exception exception) => exception switch

@@ -19,8 +19,15 @@ internal sealed class StreamStore : IDisposable
     private readonly Lock _createGate = new();
     private readonly ITimer _sweeper;
 
-    public StreamStore(ServerOptions options, TimeProvider time, ServerMetrics metrics)
+    public StreamStore(ServerOptions options, TimeProvider time, ServerMetrics metrics, Models.ModelCatalog catalog)
     {
+        // A reloaded model's streams run on the old model, which is disposed after its grace period: drop them (the
+        // client's next observation starts a new stream, "created": true), as Triton drops sequences on a reload.
+        catalog.Retired += model =>
+        {
+            foreach (var (key, stream) in _streams)
+                if (ReferenceEquals(stream.Model, model)) _streams.TryRemove(new KeyValuePair<(string, string), ForecastStream>(key, stream));
+        };
         (_options, _time, _metrics) = (options, time, metrics);
         var period = options.StreamTimeToLive / 4;
         _sweeper = time.CreateTimer(_ => Sweep(), null, period, period);
@@ -30,7 +37,7 @@ internal sealed class StreamStore : IDisposable
 
     /// <summary>The live stream, or a new one made by <paramref name="start"/>; <c>Created</c> tells which.</summary>
     /// <exception cref="ProblemException">The stream does not exist and the cap is reached (429).</exception>
-    public (ForecastStream Stream, bool Created) GetOrStart(string model, string id, Func<RnnForecastEngine> start)
+    public (ForecastStream Stream, bool Created) GetOrStart(string model, string id, Func<RnnForecastEngine> start, object? loaded = null)
     {
         if (TryGetLive(model, id) is { } live) return (live, false);
         lock (_createGate)
@@ -40,7 +47,7 @@ internal sealed class StreamStore : IDisposable
             if (_streams.Count >= _options.MaxStreams)
                 throw new ProblemException(429, "Too many streams",
                     $"The server holds its maximum of {_options.MaxStreams} streams; close one (DELETE .../streams/{{id}}) or wait until an idle one expires ({_options.StreamTimeToLive} unused).");
-            var stream = new ForecastStream(start(), _time.GetTimestamp());
+            var stream = new ForecastStream(start(), _time.GetTimestamp(), loaded);
             _streams[(model, id)] = stream;
             _metrics.Streams.Set(_streams.Count);
             return (stream, true);

@@ -30,6 +30,18 @@ internal static class Http
         return detail;
     }
 
+    /// <summary>Asserts an Open Inference Protocol error: this status and a JSON body {"error": "..."} mentioning <paramref name="mentions"/>.</summary>
+    public static async Task<string> AssertV2ErrorAsync(HttpResponseMessage response, HttpStatusCode status, string mentions)
+    {
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        var root = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(JsonValueKind.Object, root.ValueKind);
+        string error = root.GetProperty("error").GetString()!;
+        Assert.Contains(mentions, error, StringComparison.OrdinalIgnoreCase);
+        return error;
+    }
+
     public static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => e.GetSingle()).ToArray();
 
     /// <summary>Reads one unlabelled sample of the Prometheus text, e.g. <c>rnnonnx_requests_in_flight</c>.</summary>

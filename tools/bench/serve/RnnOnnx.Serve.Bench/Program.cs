@@ -10,8 +10,10 @@ using RnnOnnx.Server;
 // Prints a Markdown table and the same-round on/off ratios; exits 1 on any error.
 //   dotnet run -c Release --project tools/bench/serve/RnnOnnx.Serve.Bench -- [--seconds 10] [--warmup 2] [--connections 1,16,64]
 //       [--repeat 1] [--client auto|wrk|httpclient] [--models models/forecast] [--model airpassengers] [--series data/forecast/AirPassengers.csv]
+//   ... -- --protocols true [--connections 64]: /v1 and the Open Inference Protocol /v2 side by side on one host (ProtocolCompare).
 var settings = Settings.Parse(args);
 var values = File.ReadLines(settings.Series).Skip(1).Select(l => l.Split(',')[1]).ToArray();
+if (args.Contains("--protocols")) return await ProtocolCompare.RunAsync(settings, values);
 string body = $"{{\"history\": [{string.Join(",", values)}]}}";
 string path = $"/v1/models/{settings.Model}/forecast";
 string bodyFile = Path.Combine(Path.GetTempPath(), $"rnnonnx-serve-bench-{Environment.ProcessId}.json");
