@@ -186,7 +186,7 @@ public static partial class TritonExporter
 
     private static void WriteDurably(string path, byte[] bytes)
     {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
         stream.Write(bytes);
         stream.Flush(flushToDisk: true);
     }
