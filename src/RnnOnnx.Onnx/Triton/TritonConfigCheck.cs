@@ -36,7 +36,7 @@ internal static class TritonConfigCheck
         foreach (var input in config.Input)
         {
             if (!inputs.TryGetValue(input.Name, out var tensor)) { problems.Add($"unexpected inference input '{input.Name}', allowed inputs are: {string.Join(", ", inputs.Keys)}"); continue; }
-            if (input.DataType != tensor.DataType) problems.Add($"configuration expects datatype {input.DataType} for input '{input.Name}', model provides {tensor.DataType}");
+            if (input.DataType != tensor.DataType) problems.Add($"configuration expects datatype {Name(input.DataType)} for input '{input.Name}', model provides {Name(tensor.DataType)}");
             var dims = input.Reshape is { } reshape ? reshape.Shape.ToArray() : input.Dims.ToArray();
             if (DimsProblem(tensor.Dims, dims, batched, exact: false) is { } p) problems.Add($"input '{input.Name}': {p}");
             if (input.Optional && batched) problems.Add($"input '{input.Name}' is optional, which needs max_batch_size 0");
@@ -46,7 +46,7 @@ internal static class TritonConfigCheck
         foreach (var output in config.Output)
         {
             if (!outputs.TryGetValue(output.Name, out var tensor)) { problems.Add($"unexpected inference output '{output.Name}', allowed outputs are: {string.Join(", ", outputs.Keys)}"); continue; }
-            if (output.DataType != tensor.DataType) problems.Add($"configuration expects datatype {output.DataType} for output '{output.Name}', model provides {tensor.DataType}");
+            if (output.DataType != tensor.DataType) problems.Add($"configuration expects datatype {Name(output.DataType)} for output '{output.Name}', model provides {Name(tensor.DataType)}");
             var dims = output.Reshape is { } reshape ? reshape.Shape.ToArray() : output.Dims.ToArray();
             if (DimsProblem(tensor.Dims, dims, batched, exact: true) is { } p) problems.Add($"output '{output.Name}': {p}");
         }
@@ -70,7 +70,7 @@ internal static class TritonConfigCheck
                 if (lists != 1 || entries != 2) { problems.Add($"control '{controlInput.Name}' must set exactly one of int32/fp32/bool_false_true with 2 entries"); continue; }
                 var type = control.Int32FalseTrue.Count > 0 ? DataType.TypeInt32 : control.Fp32FalseTrue.Count > 0 ? DataType.TypeFp32 : DataType.TypeBool;
                 if (!inputs.TryGetValue(controlInput.Name, out var tensor)) { problems.Add($"control input '{controlInput.Name}' is not a graph input"); continue; }
-                if (tensor.DataType != type) problems.Add($"sequence control '{controlInput.Name}': the model expects data-type {tensor.DataType} but the model configuration specifies data-type {type}");
+                if (tensor.DataType != type) problems.Add($"sequence control '{controlInput.Name}': the model expects data-type {Name(tensor.DataType)} but the model configuration specifies data-type {Name(type)}");
                 long[] shape = batched ? [-1, 1] : [1];
                 if (!tensor.Dims.SequenceEqual(shape)) problems.Add($"sequence control '{controlInput.Name}' has dims [{string.Join(", ", tensor.Dims)}] but [{(batched ? "batch, " : "")}1] is expected (a fixed 1, not a dynamic dimension)");
             }
@@ -88,20 +88,20 @@ internal static class TritonConfigCheck
             if (!inputs.TryGetValue(state.InputName, out var input)) problems.Add($"state input_name '{state.InputName}' is not a graph input");
             else
             {
-                if (input.DataType != state.DataType) problems.Add($"state '{state.InputName}' is {state.DataType} in the configuration, {input.DataType} in the graph");
+                if (input.DataType != state.DataType) problems.Add($"state '{state.InputName}' is {Name(state.DataType)} in the configuration, {Name(input.DataType)} in the graph");
                 if (DimsProblem(input.Dims, state.Dims.ToArray(), batched, exact: true) is { } p) problems.Add($"state input '{state.InputName}': {p}");
             }
             if (!outputs.TryGetValue(state.OutputName, out var output)) problems.Add($"state output_name '{state.OutputName}' is not a graph output");
             else
             {
-                if (output.DataType != state.DataType) problems.Add($"state '{state.OutputName}' is {state.DataType} in the configuration, {output.DataType} in the graph");
+                if (output.DataType != state.DataType) problems.Add($"state '{state.OutputName}' is {Name(state.DataType)} in the configuration, {Name(output.DataType)} in the graph");
                 if (DimsProblem(output.Dims, state.Dims.ToArray(), batched, exact: true) is { } p) problems.Add($"state output '{state.OutputName}': {p}");
             }
             if (state.InitialState.Count > 1) problems.Add($"state '{state.InputName}' has more than one initial_state");
             foreach (var initial in state.InitialState)
             {
                 if (initial.Name.Length == 0) problems.Add($"initial_state of '{state.InputName}' has no name (Triton requires one)");
-                if (initial.DataType != state.DataType) problems.Add($"initial_state of '{state.InputName}' is {initial.DataType}, the state is {state.DataType}");
+                if (initial.DataType != state.DataType) problems.Add($"initial_state of '{state.InputName}' is {Name(initial.DataType)}, the state is {Name(state.DataType)}");
                 if (initial.StateDataCase == ModelSequenceBatching.Types.InitialState.StateDataOneofCase.None) problems.Add($"initial_state of '{state.InputName}' sets neither zero_data nor data_file");
                 if (initial.Dims.Any(d => d < 0)) problems.Add($"initial_state of '{state.InputName}' has a -1 dimension");
                 if (initial.Dims.Count != state.Dims.Count || initial.Dims.Where((d, i) => state.Dims[i] >= 0 && d != state.Dims[i]).Any())
@@ -120,6 +120,11 @@ internal static class TritonConfigCheck
             problems.Add("direct.minimum_slot_utilization must be in [0, 1]");
         return problems;
     }
+
+    /// <summary>The schema's name of a data type, e.g. <c>TYPE_FP32</c>, as Triton's messages print it.</summary>
+    internal static string Name(DataType type) =>
+        typeof(DataType).GetField(type.ToString())?.GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false)
+            .Cast<Google.Protobuf.Reflection.OriginalNameAttribute>().FirstOrDefault()?.Name ?? type.ToString();
 
     /// <summary>
     /// The backend's CompareDimsSupported: with batching the graph's first dimension must be dynamic and is not in the
