@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using RnnOnnx.Onnx;
 using RnnOnnx.Runtime;
 
 namespace RnnOnnx.Captioning;
@@ -12,25 +12,37 @@ namespace RnnOnnx.Captioning;
 public sealed class CaptionModel : IDisposable
 {
     /// <summary>The <c>rnnonnx.task</c> of both files.</summary>
-    public const string Task = "caption";
+    public const ModelTask Task = ModelTask.Caption;
 
-    private const string Input = "input", Output = "output";
+    private const string Input = "input";
     private readonly InferenceSession _encoder, _decoder;
-    private readonly string[] _stateInputs, _stateOutputs;
-    private readonly int[] _stateWidths;
+    private readonly StepGraph _decoderGraph;
+    private readonly string[] _stateInputs;
     private readonly CaptionModelConfig _config;
+    // Never changed after creation, so one instance serves every concurrent encoder run.
+    private readonly RunOptions _runOptions = new();
 
     private CaptionModel(InferenceSession encoder, InferenceSession decoder, CaptionModelConfig config, string decoderPath)
     {
         _encoder = encoder;
         _decoder = decoder;
         _config = config;
-        _stateInputs = decoder.InputMetadata.Keys.Where(k => k != Input).Order(StringComparer.Ordinal).ToArray();
-        _stateOutputs = _stateInputs.Select(k => k.Replace("_in_", "_out_", StringComparison.Ordinal)).ToArray();
-        _stateWidths = _stateInputs.Select(k => decoder.InputMetadata[k].Dimensions[^1]).ToArray();
+        _decoderGraph = StepSession.ContractOf(decoder);
+        // The encoder's outputs are the decoder's initial states, named as the decoder's state inputs.
+        _stateInputs = _decoderGraph.States.Select(s => s.InputName).ToArray();
         var missing = _stateInputs.Where(s => !encoder.OutputMetadata.ContainsKey(s)).ToList();
         if (missing.Count > 0) throw new ModelFileException($"The encoder of '{decoderPath}' does not produce the decoder's state input(s) {string.Join(", ", missing)}.");
         DecoderPath = decoderPath;
+        try
+        {
+            using var probe = new StepSession(decoder, _decoderGraph, rows: 0);
+            if (probe.OutputWidth != config.Vocabulary.Count)
+                throw new ModelFileException($"'{decoderPath}' outputs {probe.OutputWidth} scores per step but its vocabulary has {config.Vocabulary.Count} words.");
+        }
+        catch (ModelConfigurationException e)
+        {
+            throw new ModelFileException($"'{decoderPath}' is not a decoder step model: {e.Message}", e);
+        }
     }
 
     /// <summary>The decoder step model's file.</summary>
@@ -122,11 +134,12 @@ public sealed class CaptionModel : IDisposable
         try
         {
             var meta = session.ModelMetadata.CustomMetadataMap;
-            if (!meta.TryGetValue("rnnonnx.task", out var task) || task != Task)
-                throw new ModelFileException($"'{file}' is not a captioning model (rnnonnx.task is '{task ?? "missing"}', expected '{Task}').");
-            string graph = meta.GetValueOrDefault("rnnonnx.graph") ?? "";
-            if (graph is not ("encoder" or "step")) throw new ModelFileException($"'{file}' is a '{graph}' graph; a captioner is an encoder and a step decoder.");
-            var config = CaptionModelConfig.Parse(meta.GetValueOrDefault("rnnonnx.config") ?? "{}", $"'{file}'");
+            if (!meta.TryGetValue(RnnOnnxMetadata.Task, out var task) || !ModelTasks.TryParse(task, out var parsed) || parsed != Task)
+                throw new ModelFileException($"'{file}' is not a captioning model (rnnonnx.task is '{task ?? "missing"}', expected '{Task.ToMetadataName()}').");
+            string graph = meta.GetValueOrDefault(RnnOnnxMetadata.Graph) ?? "";
+            if (!RnnOnnxMetadata.TryParseGraph(graph, out var kind) || kind is not (OnnxGraphKind.Encoder or OnnxGraphKind.Step))
+                throw new ModelFileException($"'{file}' is a '{graph}' graph; a captioner is an encoder and a step decoder.");
+            var config = CaptionModelConfig.Parse(meta.GetValueOrDefault(RnnOnnxMetadata.Config) ?? "{}", $"'{file}'");
             return (session, config, graph);
         }
         catch
@@ -159,65 +172,56 @@ public sealed class CaptionModel : IDisposable
             if (bad >= 0) throw new DataException($"Image {i} has the non-finite value {image[bad]} at index {bad}.");
             image.CopyTo(batch, i * pixels);
         }
-        var initial = EncodeStates(batch, n);
+        // Row i of the step session starts from image i's encoder states; each search step regroups the rows by parent.
+        using var steps = new StepSession(_decoder, _decoderGraph, n);
+        EncodeStates(batch, n, steps);
         var search = new BeamSearch(options, CaptionVocabulary.EndId, options.MaxLength ?? MaxLength);
-        float[][]? previous = null;
-        var tokens = search.Run(n, CaptionVocabulary.BeginId, rows =>
-        {
-            var (probabilities, states) = Step(rows, initial, previous);
-            previous = states;
-            return probabilities;
-        });
+        var tokens = search.Run(n, CaptionVocabulary.BeginId, rows => Step(rows, steps));
         return tokens.Select(Vocabulary.Decode).ToArray();
     }
 
-    /// <summary>The encoder's states, one [images, width] array per decoder state input.</summary>
-    private float[][] EncodeStates(float[] pixels, int n)
+    /// <summary>Runs the encoder on the images and sets each image's row of <paramref name="steps"/> to its states.</summary>
+    private void EncodeStates(float[] pixels, int n, StepSession steps)
     {
-        var input = NamedOnnxValue.CreateFromTensor(Input, new DenseTensor<float>(pixels, [n, .. _config.InputShape]));
-        using var results = _encoder.Run([input], _stateInputs);
-        return results.Select(r => r.AsTensor<float>().ToArray()).ToArray();
-    }
-
-    /// <summary>One decoder step for rows of (token, parent row): parent ≥ 0 indexes the previous step's states, −1 − i image i's encoder states.</summary>
-    private (float[][] Probabilities, float[][] States) Step(IReadOnlyList<(int Token, int ParentRow)> rows, float[][] initial, float[][]? previous)
-    {
-        int r = rows.Count;
-        var inputs = new List<NamedOnnxValue>(1 + _stateInputs.Length)
-        {
-            NamedOnnxValue.CreateFromTensor(Input, new DenseTensor<long>(rows.Select(x => (long)x.Token).ToArray(), [r, 1])),
-        };
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, [n, .. _config.InputShape]);
+        using var results = _encoder.Run(_runOptions, [Input], [input], _stateInputs);
         for (int s = 0; s < _stateInputs.Length; s++)
         {
-            int w = _stateWidths[s];
-            var state = new float[r * w];
-            for (int i = 0; i < r; i++)
-            {
-                int parent = rows[i].ParentRow;
-                var source = parent >= 0 ? previous![s].AsSpan(parent * w, w) : initial[s].AsSpan((-1 - parent) * w, w);
-                source.CopyTo(state.AsSpan(i * w, w));
-            }
-            inputs.Add(NamedOnnxValue.CreateFromTensor(_stateInputs[s], new DenseTensor<float>(state, [r, w])));
+            var states = results[s].GetTensorDataAsSpan<float>();
+            int w = steps.State(0, s).Length;
+            for (int i = 0; i < n; i++) states.Slice(i * w, w).CopyTo(steps.State(i, s));
         }
-        using var results = _decoder.Run(inputs, [Output, .. _stateOutputs]);
-        var all = results[0].AsTensor<float>().ToArray();
+    }
+
+    /// <summary>One decoder step for rows of (token, parent row): parent ≥ 0 is a row of the previous step, −1 − i image i's encoder states (row i before the first step).</summary>
+    private float[][] Step(IReadOnlyList<(int Token, int ParentRow)> rows, StepSession steps)
+    {
+        int r = rows.Count;
+        var sources = new int[r];
+        var ids = new long[r];
+        for (int i = 0; i < r; i++)
+        {
+            int parent = rows[i].ParentRow;
+            sources[i] = parent >= 0 ? parent : -1 - parent;
+            ids[i] = rows[i].Token;
+        }
+        steps.Gather(sources);
+        steps.Run(ids, 1);
         int v = Vocabulary.Count;
-        if (all.Length != r * v) throw new ModelFileException($"'{DecoderPath}' outputs {all.Length / Math.Max(1, r)} scores per step but its vocabulary has {v} words.");
         // The step model gives logits; the search ranks by probability.
         var probabilities = new float[r][];
         for (int i = 0; i < r; i++)
         {
             probabilities[i] = new float[v];
-            System.Numerics.Tensors.TensorPrimitives.SoftMax(all.AsSpan(i * v, v), probabilities[i]);
+            System.Numerics.Tensors.TensorPrimitives.SoftMax(steps.LastStep(i), probabilities[i]);
         }
-        var states = new float[_stateOutputs.Length][];
-        for (int s = 0; s < states.Length; s++) states[s] = results[s + 1].AsTensor<float>().ToArray();
-        return (probabilities, states);
+        return probabilities;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        _runOptions.Dispose();
         _encoder.Dispose();
         _decoder.Dispose();
     }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using RnnOnnx.Forecasting.Inference;
 using RnnOnnx.Forecasting.Preparation;
+using RnnOnnx.Runtime;
 using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Forecasting;
@@ -19,13 +21,13 @@ public sealed class RnnForecastEngine : IDisposable
     private readonly RnnForecastModel _model;
     private readonly bool _ownsModel;
     private readonly SeriesScaler _scaler;
-    private readonly float[][] _states;
-    private float[] _output;
+    private readonly StepSession _stream;
+    private readonly float[] _output;
     private double _lastZ;
 
-    private RnnForecastEngine(RnnForecastModel model, bool ownsModel, string key, SeriesScaler scaler, float[][] states, float[] output, double lastZ, long observations)
+    private RnnForecastEngine(RnnForecastModel model, bool ownsModel, string key, SeriesScaler scaler, StepSession stream, float[] output, double lastZ, long observations)
     {
-        (_model, _ownsModel, Key, _scaler, _states, _output, _lastZ, Observations) = (model, ownsModel, key, scaler, states, output, lastZ, observations);
+        (_model, _ownsModel, Key, _scaler, _stream, _output, _lastZ, Observations) = (model, ownsModel, key, scaler, stream, output, lastZ, observations);
     }
 
     /// <summary>The stream's series key.</summary>
@@ -37,11 +39,12 @@ public sealed class RnnForecastEngine : IDisposable
     internal static RnnForecastEngine Start(RnnForecastModel model, IReadOnlyList<double> history, string key)
     {
         var (z, scaler) = model.Prepare(history, key);
-        var states = model.Session.ZeroStates();
+        var stream = model.Session.CreateStream();
         // Warm up on the trained context length: what the full model reads for the same history.
         var context = Training.ForecastWindows.Context(z, z.Length - 1, model.WindowSize, scaler.Scale);
-        var output = model.Session.Run(context, states, model.Horizon);
-        return new RnnForecastEngine(model, false, key, scaler, states, output, z[^1], history.Count);
+        var output = new float[model.Horizon];
+        ForecastSession.Run(stream, context, output);
+        return new RnnForecastEngine(model, false, key, scaler, stream, output, z[^1], history.Count);
     }
 
     /// <summary>The next H points after everything seen so far, with intervals.</summary>
@@ -52,7 +55,7 @@ public sealed class RnnForecastEngine : IDisposable
     {
         double z = double.IsFinite(observation) ? _scaler.Forward(observation) : _lastZ + _scaler.Scale * (_output[0] + _scaler.Drift);
         if (!double.IsFinite(z)) throw new DataException($"Observation {observation} cannot be used: the model forecasts the log of this series, so values must be positive.");
-        _output = _model.Session.Run([(float)((z - _lastZ) / _scaler.Scale)], _states, _model.Horizon);
+        ForecastSession.Run(_stream, [(float)((z - _lastZ) / _scaler.Scale)], _output);
         _lastZ = z;
         Observations++;
     }
@@ -71,8 +74,9 @@ public sealed class RnnForecastEngine : IDisposable
         w.Write(_lastZ);
         w.Write(Observations);
         WriteFloats(w, _output);
-        w.Write(_states.Length);
-        foreach (var s in _states) WriteFloats(w, s);
+        var states = _model.Session.ReadStates(_stream);
+        w.Write(states.Length);
+        foreach (var s in states) WriteFloats(w, s);
     });
 
     /// <summary>Continues from a checkpoint, with the model stored in it.</summary>
@@ -111,7 +115,9 @@ public sealed class RnnForecastEngine : IDisposable
             var expected = model.Session.ZeroStates();
             if (output.Length != model.Horizon || states.Length != expected.Length || states.Where((s, i) => s.Length != expected[i].Length).Any())
                 throw new ModelFileException($"Checkpoint '{path}' does not fit the model: its state has other shapes.");
-            return new RnnForecastEngine(model, owns, key, scaler, states, output, lastZ, observations);
+            var steps = model.Session.CreateStream();
+            model.Session.WriteStates(steps, states);
+            return new RnnForecastEngine(model, owns, key, scaler, steps, output, lastZ, observations);
         }
         catch (EndOfStreamException e) { throw new ModelFileException($"Checkpoint '{path}' is truncated.", e); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ModelFileException($"Checkpoint '{path}' cannot be read: {e.Message}", e); }
@@ -135,6 +141,7 @@ public sealed class RnnForecastEngine : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        _stream.Dispose();
         if (_ownsModel) _model.Dispose();
     }
 }

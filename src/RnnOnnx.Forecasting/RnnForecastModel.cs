@@ -127,9 +127,9 @@ public sealed class RnnForecastModel : IDisposable
         IReadOnlyDictionary<string, string> metadata;
         try { metadata = OnnxModelInfo.Read(bytes).Metadata; }
         catch (Exception e) when (e is not RnnOnnxException) { throw new ModelFileException($"{source} is not an ONNX model: {e.Message}", e); }
-        if (!metadata.TryGetValue("rnnonnx.task", out var task) || task != "forecast")
+        if (!metadata.TryGetValue(RnnOnnxMetadata.Task, out var task) || !ModelTasks.TryParse(task, out var parsed) || parsed != ModelTask.Forecast)
             throw new ModelFileException($"{source} is not a forecasting model (rnnonnx.task is '{task ?? "missing"}').");
-        var config = ForecastConfig.Parse(metadata.GetValueOrDefault("rnnonnx.config", "{}"), source);
+        var config = ForecastConfig.Parse(metadata.GetValueOrDefault(RnnOnnxMetadata.Config, "{}"), source);
         return new RnnForecastModel(bytes, config, provider ?? ExecutionProvider.Cpu, null);
     }
 

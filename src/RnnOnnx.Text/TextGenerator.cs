@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using RnnOnnx.Onnx;
 using RnnOnnx.Runtime;
 
 namespace RnnOnnx.Text;
@@ -15,20 +15,14 @@ namespace RnnOnnx.Text;
 public sealed class TextGenerator : IDisposable
 {
     private const string Input = "input";
-    private const string Output = "output";
     private readonly InferenceSession _session;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
-    private readonly int[] _stateWidths;
+    private readonly StepGraph _graph;
 
-    private TextGenerator(InferenceSession session, CharVocabulary vocabulary)
+    private TextGenerator(InferenceSession session, StepGraph graph, CharVocabulary vocabulary)
     {
         _session = session;
+        _graph = graph;
         Vocabulary = vocabulary;
-        var stateInputs = session.InputMetadata.Keys.Where(k => k != Input).Order(StringComparer.Ordinal).ToArray();
-        _inputNames = [Input, .. stateInputs];
-        _outputNames = [Output, .. stateInputs.Select(k => k.Replace("_in_", "_out_", StringComparison.Ordinal))];
-        _stateWidths = stateInputs.Select(k => session.InputMetadata[k].Dimensions[^1]).ToArray();
     }
 
     /// <summary>The model's characters.</summary>
@@ -62,15 +56,25 @@ public sealed class TextGenerator : IDisposable
         }
         try
         {
-            var meta = session.ModelMetadata.CustomMetadataMap;
-            if (!meta.TryGetValue("rnnonnx.task", out var task) || task != "generate")
-                throw new ModelFileException($"{source} is not a text-generation model (rnnonnx.task is '{task ?? "missing"}', expected 'generate'); make one with `rnnonnx train`.");
-            if (!meta.TryGetValue("rnnonnx.graph", out var graph) || graph != "step")
-                throw new ModelFileException($"{source} is a {graph ?? "unknown"} graph; generation needs the step graph (state inputs and outputs) that `rnnonnx train` exports.");
-            if (!session.InputMetadata.ContainsKey(Input) || session.InputMetadata[Input].ElementDataType != TensorElementType.Int64)
+            var contract = StepSession.ContractOf(session);
+            if (contract.Task != ModelTask.Generate)
+                throw new ModelFileException($"{source} is not a text-generation model (rnnonnx.task is '{(contract.TaskName.Length > 0 ? contract.TaskName : "missing")}', expected '{ModelTask.Generate.ToMetadataName()}'); make one with `rnnonnx train`.");
+            if (contract.Kind != OnnxGraphKind.Step)
+                throw new ModelFileException($"{source} is a {contract.Metadata.GetValueOrDefault(RnnOnnxMetadata.Graph) ?? "unknown"} graph; generation needs the step graph (state inputs and outputs) that `rnnonnx train` exports.");
+            if (contract.DataInput(Input) is not { ElementType: "int64" })
                 throw new ModelFileException($"{source} has no int64 token input '{Input}'.");
-            var vocabulary = CharVocabulary.FromConfigJson(meta.GetValueOrDefault("rnnonnx.config") ?? "{}");
-            return new TextGenerator(session, vocabulary);
+            var vocabulary = CharVocabulary.FromConfigJson(contract.Config);
+            try
+            {
+                using var probe = new StepSession(session, contract, rows: 0);
+                if (probe.OutputWidth != vocabulary.Count)
+                    throw new ModelFileException($"{source} outputs {probe.OutputWidth} scores per step but its vocabulary has {vocabulary.Count} characters.");
+            }
+            catch (ModelConfigurationException e)
+            {
+                throw new ModelFileException($"{source} is not a step model generation can run: {e.Message}", e);
+            }
+            return new TextGenerator(session, contract, vocabulary);
         }
         catch
         {
@@ -132,24 +136,38 @@ public sealed class TextGenerator : IDisposable
         int rows = prompts.Count;
         if (rows == 0) return [];
         int classes = Vocabulary.Count;
-        var states = _stateWidths.Select(w => new float[rows * w]).ToArray();
+        using var steps = new StepSession(_session, _graph, rows);
         var logits = new float[rows * classes];
-        foreach (var group in Enumerable.Range(0, rows).GroupBy(r => prompts[r].Length))
+        var groups = Enumerable.Range(0, rows).GroupBy(r => prompts[r].Length).ToList();
+        if (groups.Count == 1)
         {
-            int[] members = [.. group];
-            int steps = group.Key;
-            var ids = new long[members.Length * steps];
-            for (int m = 0; m < members.Length; m++)
-                for (int t = 0; t < steps; t++) ids[m * steps + t] = prompts[members[m]][t];
-            var groupStates = _stateWidths.Select(w => new float[members.Length * w]).ToArray();
-            var groupLogits = new float[members.Length * classes];
-            Run(ids, members.Length, steps, groupStates, groupLogits);
-            for (int m = 0; m < members.Length; m++)
+            // One prompt length: the prompts go through in the session that then generates.
+            int length0 = groups[0].Key;
+            var ids = new long[rows * length0];
+            for (int r = 0; r < rows; r++)
+                for (int t = 0; t < length0; t++) ids[r * length0 + t] = prompts[r][t];
+            steps.Run(ids, length0);
+            for (int r = 0; r < rows; r++) steps.LastStep(r).CopyTo(logits.AsSpan(r * classes));
+        }
+        else
+        {
+            // One call per prompt length from zero states; each row's state then moves to its row of the generating session.
+            var state = new float[steps.StateWidth];
+            foreach (var group in groups)
             {
-                int r = members[m];
-                groupLogits.AsSpan(m * classes, classes).CopyTo(logits.AsSpan(r * classes));
-                for (int s = 0; s < states.Length; s++)
-                    groupStates[s].AsSpan(m * _stateWidths[s], _stateWidths[s]).CopyTo(states[s].AsSpan(r * _stateWidths[s]));
+                int[] members = [.. group];
+                int length0 = group.Key;
+                var ids = new long[members.Length * length0];
+                for (int m = 0; m < members.Length; m++)
+                    for (int t = 0; t < length0; t++) ids[m * length0 + t] = prompts[members[m]][t];
+                using var prompt = new StepSession(_session, _graph, members.Length);
+                prompt.Run(ids, length0);
+                for (int m = 0; m < members.Length; m++)
+                {
+                    prompt.LastStep(m).CopyTo(logits.AsSpan(members[m] * classes));
+                    prompt.GetState(m, state);
+                    steps.SetState(members[m], state);
+                }
             }
         }
 
@@ -167,35 +185,13 @@ public sealed class TextGenerator : IDisposable
                 texts[r].Append(c);
                 if (r == 0) onFirstRowText?.Invoke(c);
             }
-            if (i + 1 < length) Run(next, rows, 1, states, logits);
+            if (i + 1 < length)
+            {
+                steps.Run(next, 1);
+                for (int r = 0; r < rows; r++) steps.LastStep(r).CopyTo(logits.AsSpan(r * classes));
+            }
         }
         return texts.Select(t => t.ToString()).ToArray();
-    }
-
-    /// <summary>
-    /// One call: <paramref name="ids"/> [rows, steps] from <paramref name="states"/> (each [rows, width], updated in
-    /// place); each row's last-step logits go to <paramref name="lastLogits"/> [rows, classes].
-    /// </summary>
-    private void Run(long[] ids, int rows, int steps, float[][] states, float[] lastLogits)
-    {
-        int classes = Vocabulary.Count;
-        var inputs = new OrtValue[_inputNames.Length];
-        try
-        {
-            inputs[0] = OrtValue.CreateTensorValueFromMemory(ids, [rows, steps]);
-            for (int s = 0; s < states.Length; s++) inputs[s + 1] = OrtValue.CreateTensorValueFromMemory(states[s], [rows, _stateWidths[s]]);
-            using var runOptions = new RunOptions();
-            using var results = _session.Run(runOptions, _inputNames, inputs, _outputNames);
-            var output = results[0].GetTensorDataAsSpan<float>();
-            if (output.Length != rows * steps * classes)
-                throw new ModelFileException($"The model outputs {output.Length / (rows * steps)} scores per step but its vocabulary has {classes} characters.");
-            for (int r = 0; r < rows; r++) output.Slice((r * steps + steps - 1) * classes, classes).CopyTo(lastLogits.AsSpan(r * classes));
-            for (int s = 0; s < states.Length; s++) results[s + 1].GetTensorDataAsSpan<float>().CopyTo(states[s]);
-        }
-        finally
-        {
-            foreach (var input in inputs) input?.Dispose();
-        }
     }
 
     /// <inheritdoc />

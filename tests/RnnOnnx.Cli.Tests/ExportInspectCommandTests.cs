@@ -39,6 +39,19 @@ public sealed class ExportInspectCommandTests : IDisposable
     }
 
     [Fact]
+    public void Export_refuses_an_unknown_task_naming_the_allowed_ones()
+    {
+        string onnx = Path.Combine(_folder, "x.onnx");
+        var (exit, _, error) = Run("export", "--model", Path.Combine(_folder, "none.rnnonnx"), "--out", onnx, "--task", "bogus");
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains("--task 'bogus'", error, StringComparison.Ordinal);
+        Assert.Contains("sequence, forecast, generate, caption, motor", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(onnx));
+    }
+
+    [Fact]
     public void Inspecting_a_file_that_is_not_onnx_fails_with_one_message()
     {
         string junk = Path.Combine(_folder, "junk.onnx");

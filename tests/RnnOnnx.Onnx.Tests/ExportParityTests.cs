@@ -146,4 +146,15 @@ public class ExportParityTests
         Assert.Contains("Opset 12", Assert.Throws<ModelConfigurationException>(() => OnnxExporter.Export(Model("lstm"), new OnnxExportOptions { Opset = 12 })).Message);
         Assert.Contains("not built", Assert.Throws<ModelConfigurationException>(() => OnnxExporter.Export(new Sequential(new Lstm(2)))).Message);
     }
+
+    [Fact]
+    public void Non_default_recurrent_activations_are_refused_until_the_export_writes_them()
+    {
+        foreach (var cell in new RecurrentLayer[] { new Lstm(2, activation: Activation.Relu), new Gru(2, recurrentActivation: Activation.HardSigmoid) })
+        {
+            var model = new Sequential(cell, new Dense(1));
+            model.Build(new LayerShape(true, 3));
+            Assert.Contains("non-default activations", Assert.Throws<ModelConfigurationException>(() => OnnxExporter.Export(model)).Message);
+        }
+    }
 }

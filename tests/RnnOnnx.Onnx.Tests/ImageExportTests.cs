@@ -69,7 +69,7 @@ public sealed class ImageExportTests : IDisposable
     {
         var model = Captioner();
         var x = Pixels();
-        var (encoderBytes, decoderBytes) = OnnxExporter.Export(model, new OnnxExportOptions { Task = "caption", Config = "{\"vocabulary\":[]}" });
+        var (encoderBytes, decoderBytes) = OnnxExporter.Export(model, new OnnxExportOptions { Task = ModelTask.Caption, Config = "{\"vocabulary\":[]}" });
 
         var states = OrtRunner.Run(encoderBytes, new() { [OnnxExporter.InputName] = ChannelsFirst(x) });
         var expected = model.EncodeStates(x);
@@ -96,7 +96,7 @@ public sealed class ImageExportTests : IDisposable
     [Fact]
     public void The_onnx_checker_accepts_encoder_and_decoder()
     {
-        var (encoder, decoder) = OnnxExporter.Export(Captioner(), new OnnxExportOptions { Task = "caption" });
+        var (encoder, decoder) = OnnxExporter.Export(Captioner(), new OnnxExportOptions { Task = ModelTask.Caption });
         var files = new[] { Path.Combine(_folder, "encoder.onnx"), Path.Combine(_folder, "decoder.onnx") };
         File.WriteAllBytes(files[0], encoder);
         File.WriteAllBytes(files[1], decoder);

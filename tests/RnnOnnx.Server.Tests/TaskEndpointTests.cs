@@ -58,7 +58,7 @@ public sealed class TaskEndpointTests(ModelFolder folder)
     [Fact]
     public void A_served_models_run_session_is_disposed_with_it_and_not_reopened()
     {
-        var model = new ServedModel { Name = "plain", File = folder.File("plain"), Task = "", Onnx = File.ReadAllBytes(folder.File("plain")) };
+        var model = new ServedModel { Name = "plain", File = folder.File("plain"), TaskName = "", Onnx = File.ReadAllBytes(folder.File("plain")) };
         Assert.Same(model.Runner, model.Runner);
         model.Dispose();
         Assert.False(model.RunnerOpened);

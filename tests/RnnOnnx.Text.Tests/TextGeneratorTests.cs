@@ -14,7 +14,7 @@ public sealed class TextGeneratorTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private (Sequential Model, CharVocabulary Vocabulary, string Path) TrainTiny(string task = "generate")
+    private (Sequential Model, CharVocabulary Vocabulary, string Path) TrainTiny(ModelTask task = ModelTask.Generate)
     {
         string text = string.Concat(Enumerable.Repeat(Corpus, 30));
         var vocabulary = CharVocabulary.Build(text);
@@ -22,7 +22,7 @@ public sealed class TextGeneratorTests : IDisposable
         var model = new Sequential(new Embedding(vocabulary.Count, 8), new Lstm(24, returnSequences: true), new Lstm(16, returnSequences: true), new Dense(vocabulary.Count));
         model.Compile(new Adam(0.02f), new SoftmaxCrossEntropy());
         model.Fit(data, new FitOptions { Epochs = 30, BatchSize = 8, Seed = 3 });
-        string path = Path.Combine(_folder, task + ".onnx");
+        string path = Path.Combine(_folder, task.ToMetadataName() + ".onnx");
         OnnxExporter.Export(model, path, new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = task, Config = vocabulary.ToConfigJson() });
         return (model, vocabulary, path);
     }
@@ -72,7 +72,7 @@ public sealed class TextGeneratorTests : IDisposable
     [Fact]
     public void Models_of_another_task_or_not_onnx_are_refused()
     {
-        var (_, _, path) = TrainTiny("forecast");
+        var (_, _, path) = TrainTiny(ModelTask.Forecast);
         Assert.Contains("not a text-generation model", Assert.Throws<ModelFileException>(() => TextGenerator.Load(path)).Message, StringComparison.Ordinal);
         string junk = Path.Combine(_folder, "junk.onnx");
         File.WriteAllBytes(junk, [1, 2, 3, 4, 5]);

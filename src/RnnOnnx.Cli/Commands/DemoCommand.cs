@@ -33,7 +33,7 @@ internal static class DemoCommand
             if (parse.GetValue(save) is { } native) { model.Save(native.FullName); output.WriteLine($"wrote {native.FullName}"); }
             if (parse.GetValue(onnx) is { } file)
             {
-                OnnxExporter.Export(model, file.FullName, new OnnxExportOptions { Task = "forecast", Config = """{"window":10,"horizon":1}""" });
+                OnnxExporter.Export(model, file.FullName, new OnnxExportOptions { Task = ModelTask.Forecast, Config = """{"window":10,"horizon":1}""" });
                 output.WriteLine($"wrote {file.FullName}");
             }
             return 0;

@@ -48,7 +48,7 @@ internal static class CharModelTrainer
                 $"epoch {e.Epoch}/{e.Epochs}  loss {e.Loss:F4}  val_bpc {(e.ValidationLoss is { } v ? (v / Math.Log(2)).ToString("F4", CultureInfo.InvariantCulture) : "-")}  {pace.Describe("chars")}  {e.Elapsed.TotalSeconds:F1} s")),
         }, validation);
         var config = vocabulary.ToConfigJson(new Dictionary<string, int> { ["window"] = recipe.Window });
-        OnnxExporter.Export(model, outPath, new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = "generate", Config = config });
+        OnnxExporter.Export(model, outPath, new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = ModelTask.Generate, Config = config });
         double? bpc = history.ValidationLoss.Count > 0 ? history.ValidationLoss[^1] / Math.Log(2) : null;
         return new Result(model, vocabulary, bpc, history.Loss.Count > 0 ? history.Loss[^1] : double.NaN, clock.Elapsed);
     }

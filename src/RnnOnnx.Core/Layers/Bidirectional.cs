@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -31,7 +32,10 @@ public sealed class Bidirectional : Layer
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => [.. ForwardLayer.Parameters, .. BackwardLayer.Parameters];
 
-    internal override string TypeName => "Bidirectional";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Bidirectional";
+
+    internal override string TypeName => Type;
 
     private protected override LayerShape OnBuild(LayerShape input, Rng rng)
     {
@@ -43,10 +47,17 @@ public sealed class Bidirectional : Layer
         return ForwardLayer.OutputShape with { Width = 2 * ForwardLayer.Units };
     }
 
-    internal override Signal Forward(Signal input, PassContext context)
+    /// <summary>States of both directions together: the forward layer's, then the backward copy's.</summary>
+    internal int StateCount => ForwardLayer.StateCount + BackwardLayer.StateCount;
+
+    internal override Signal Forward(Signal input, PassContext context) => Forward(input, context, []);
+
+    /// <summary>Runs both directions from <paramref name="initialStates"/> (<see cref="StateCount"/> arrays, forward layer's first; empty: zeros).</summary>
+    internal Signal Forward(Signal input, PassContext context, ReadOnlySpan<float[]> initialStates)
     {
-        var yf = ForwardLayer.Forward(input, context);
-        var yb = BackwardLayer.Forward(input, context);
+        Split(initialStates, out var forwardStates, out var backwardStates);
+        var yf = ForwardLayer.Forward(input, context, forwardStates);
+        var yb = BackwardLayer.Forward(input, context, backwardStates);
         int h = ForwardLayer.Units;
         var y = _output.Resize(yf.Steps, yf.Batch, 2 * h);
         for (int r = 0; r < yf.Rows; r++)
@@ -57,8 +68,22 @@ public sealed class Bidirectional : Layer
         return y;
     }
 
-    internal override Signal? Backward(Signal outputGradient, PassContext context)
+    private void Split(ReadOnlySpan<float[]> states, out ReadOnlySpan<float[]> forward, out ReadOnlySpan<float[]> backward)
     {
+        forward = backward = default;
+        if (states.IsEmpty) return;
+        if (states.Length != StateCount)
+            throw new ShapeException($"'{Name}' has {StateCount} states (both directions) but was given {states.Length}.");
+        forward = states[..ForwardLayer.StateCount];
+        backward = states[ForwardLayer.StateCount..];
+    }
+
+    internal override Signal? Backward(Signal outputGradient, PassContext context) => Backward(outputGradient, context, []);
+
+    /// <summary>Backward pass that also writes both directions' ∂L/∂(initial state), laid out as in <see cref="Forward(Signal, PassContext, ReadOnlySpan{float[]})"/>.</summary>
+    internal Signal? Backward(Signal outputGradient, PassContext context, ReadOnlySpan<float[]> initialStateGradients)
+    {
+        Split(initialStateGradients, out var forwardGradients, out var backwardGradients);
         int h = ForwardLayer.Units;
         var df = _forwardGradient.Resize(outputGradient.Steps, outputGradient.Batch, h);
         var db = _backwardGradient.Resize(outputGradient.Steps, outputGradient.Batch, h);
@@ -67,15 +92,15 @@ public sealed class Bidirectional : Layer
             outputGradient.Data.AsSpan(r * 2 * h, h).CopyTo(df.Data.AsSpan(r * h, h));
             outputGradient.Data.AsSpan(r * 2 * h + h, h).CopyTo(db.Data.AsSpan(r * h, h));
         }
-        var dxf = ForwardLayer.Backward(df, context);
+        var dxf = ForwardLayer.Backward(df, context, forwardGradients);
         if (dxf is null)
         {
-            BackwardLayer.Backward(db, context);
+            BackwardLayer.Backward(db, context, backwardGradients);
             return null;
         }
         var dx = _inputGradient.ResizeLike(dxf);
         dxf.Span.CopyTo(dx.Span);
-        var dxb = BackwardLayer.Backward(db, context)!;
+        var dxb = BackwardLayer.Backward(db, context, backwardGradients)!;
         TensorPrimitives.Add(dx.Span, dxb.Span, dx.Span);
         return dx;
     }
@@ -87,4 +112,9 @@ public sealed class Bidirectional : Layer
         ForwardLayer.WriteConfig(writer);
         writer.WriteEndObject();
     }
+
+    /// <summary>The layer its <see cref="WriteConfig"/> options describe.</summary>
+    internal static Bidirectional ReadConfig(ConfigReader config) =>
+        new(config.Layer("layerType", "layer") as RecurrentLayer
+            ?? throw config.Invalid("'layerType' must be a recurrent layer (Lstm, Gru or SimpleRnn)."));
 }

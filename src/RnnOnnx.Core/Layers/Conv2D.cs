@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RnnOnnx.Kernels;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -67,7 +68,10 @@ public sealed class Conv2D : Layer
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => _kernel is null ? [] : [_kernel, _bias!];
 
-    internal override string TypeName => "Conv2D";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Conv2D";
+
+    internal override string TypeName => Type;
 
     private protected override LayerShape OnBuild(LayerShape input, Rng rng)
     {
@@ -202,4 +206,7 @@ public sealed class Conv2D : Layer
             writer.WriteEndArray();
         }
     }
+
+    /// <summary>The layer its <see cref="WriteConfig"/> options describe.</summary>
+    internal static Conv2D ReadConfig(ConfigReader config) => new(config.Int("filters"), config.Int("kernelSize"), config.Enum<Activation>("activation"), config.Enum<Padding>("padding"), config.Image("inputShape"));
 }

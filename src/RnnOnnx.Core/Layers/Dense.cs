@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RnnOnnx.Kernels;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -39,12 +40,13 @@ public sealed class Dense : Layer
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => _kernel is null ? [] : [_kernel, _bias!];
 
-    internal override string TypeName => "Dense";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Dense";
 
-    /// <summary>Set by the model when a softmax output feeds a cross-entropy loss: the layer then emits logits.</summary>
-    internal bool EmitLogits { get; set; }
+    internal override string TypeName => Type;
 
-    private Activation EffectiveActivation => EmitLogits ? Activation.Linear : Activation;
+    /// <summary>What the last forward pass applied (<see cref="Activation"/>, or Linear when asked for logits); backward differentiates that.</summary>
+    private Activation _applied;
 
     private protected override LayerShape OnBuild(LayerShape input, Rng rng)
     {
@@ -55,16 +57,23 @@ public sealed class Dense : Layer
         return input with { Width = Units };
     }
 
-    internal override unsafe Signal Forward(Signal input, PassContext context)
+    internal override Signal Forward(Signal input, PassContext context) => Forward(input, context, logits: false);
+
+    /// <summary>
+    /// With <paramref name="logits"/> the output is x·W + b without the activation: what a loss that applies the
+    /// softmax itself (<see cref="Losses.SoftmaxCrossEntropy"/>) reads. The caller decides per pass.
+    /// </summary>
+    internal unsafe Signal Forward(Signal input, PassContext context, bool logits)
     {
         _input = input;
+        _applied = logits ? Activation.Linear : Activation;
         var y = _output.Resize(input.Steps, input.Batch, Units);
         fixed (float* x = input.Data)
         fixed (float* w = Kernel.Value)
         fixed (float* bias = Bias.Value)
         fixed (float* o = y.Data)
             Gemm.Multiply(x, input.Width, false, w, Units, false, o, Units, input.Rows, Units, input.Width, accumulate: false, rowInit: bias);
-        ActivationMath.Apply(EffectiveActivation, y.Span, Units);
+        ActivationMath.Apply(_applied, y.Span, Units);
         return y;
     }
 
@@ -73,7 +82,7 @@ public sealed class Dense : Layer
         var x = _input!;
         var dPre = _preGradient.ResizeLike(outputGradient);
         outputGradient.Span.CopyTo(dPre.Span);
-        ActivationMath.Backward(EffectiveActivation, _output.Span, dPre.Span, Units);
+        ActivationMath.Backward(_applied, _output.Span, dPre.Span, Units);
         var dx = InputGradientNeeded ? _inputGradient.ResizeLike(x) : null;
         int rows = x.Rows, width = x.Width;
         fixed (float* xp = x.Data)
@@ -94,4 +103,7 @@ public sealed class Dense : Layer
         writer.WriteNumber("units", Units);
         writer.WriteString("activation", Activation.ToString());
     }
+
+    /// <summary>The layer its <see cref="WriteConfig"/> options describe.</summary>
+    internal static Dense ReadConfig(ConfigReader config) => new(config.Int("units"), config.Enum<Activation>("activation"));
 }

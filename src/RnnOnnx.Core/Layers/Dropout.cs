@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -23,7 +24,10 @@ public sealed class Dropout : Layer
     /// <summary>Fraction of values dropped while training.</summary>
     public float Rate { get; }
 
-    internal override string TypeName => "Dropout";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Dropout";
+
+    internal override string TypeName => Type;
 
     private protected override LayerShape OnBuild(LayerShape input, Rng rng) => input;
 
@@ -52,4 +56,7 @@ public sealed class Dropout : Layer
     }
 
     internal override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("rate", Rate);
+
+    /// <summary>The layer its <see cref="WriteConfig"/> options describe.</summary>
+    internal static Dropout ReadConfig(ConfigReader config) => new(config.Float("rate"));
 }

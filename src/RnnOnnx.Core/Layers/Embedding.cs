@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -36,7 +37,10 @@ public sealed class Embedding : Layer
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => _table is null ? [] : [_table];
 
-    internal override string TypeName => "Embedding";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Embedding";
+
+    internal override string TypeName => Type;
 
     private protected override LayerShape OnBuild(LayerShape input, Rng rng)
     {
@@ -90,4 +94,7 @@ public sealed class Embedding : Layer
         writer.WriteNumber("inputDim", InputDim);
         writer.WriteNumber("outputDim", OutputDim);
     }
+
+    /// <summary>The layer its <see cref="WriteConfig"/> options describe.</summary>
+    internal static Embedding ReadConfig(ConfigReader config) => new(config.Int("inputDim"), config.Int("outputDim"));
 }

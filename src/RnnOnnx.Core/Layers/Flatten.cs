@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -10,7 +11,10 @@ namespace RnnOnnx.Layers;
 /// </summary>
 public sealed class Flatten : Layer
 {
-    internal override string TypeName => "Flatten";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Flatten";
+
+    internal override string TypeName => Type;
 
     private protected override LayerShape OnBuild(LayerShape input, Rng rng)
     {
@@ -23,4 +27,7 @@ public sealed class Flatten : Layer
     internal override Signal? Backward(Signal outputGradient, PassContext context) => InputGradientNeeded ? outputGradient : null;
 
     internal override void WriteConfig(Utf8JsonWriter writer) { }
+
+    /// <summary>The layer its <see cref="WriteConfig"/> options describe.</summary>
+    internal static Flatten ReadConfig(ConfigReader config) => new();
 }

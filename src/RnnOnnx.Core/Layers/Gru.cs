@@ -1,7 +1,9 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Text.Json;
 using RnnOnnx.Kernels;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -13,6 +15,7 @@ namespace RnnOnnx.Layers;
 /// n = tanh(x·Wn + bn + r ⊙ (h·Rn + rbn))      h' = (1 − z) ⊙ n + z ⊙ h
 /// </code>
 /// Two biases (input side b, recurrent side rb), because r multiplies the recurrent candidate term with its bias.
+/// As in Keras, <see cref="Activation"/> replaces the tanh of n, <see cref="RecurrentActivation"/> the σ of z and r.
 /// </summary>
 public sealed class Gru : RecurrentLayer
 {
@@ -22,9 +25,25 @@ public sealed class Gru : RecurrentLayer
     /// <summary>Creates the layer.</summary>
     /// <param name="units">Hidden state width.</param>
     /// <param name="returnSequences">Output every step (true) or only the last real one (false).</param>
-    public Gru(int units, bool returnSequences = false) : base(units, returnSequences) { }
+    /// <param name="activation">Keras's <c>activation</c>: of the candidate n (Tanh, Sigmoid, Relu, HardSigmoid or Linear).</param>
+    /// <param name="recurrentActivation">Keras's <c>recurrent_activation</c>: of the gates z and r (same choices).</param>
+    public Gru(int units, bool returnSequences = false, Activation activation = Activation.Tanh, Activation recurrentActivation = Activation.Sigmoid)
+        : base(units, returnSequences)
+    {
+        Activation = GateActivation(activation, "activation");
+        RecurrentActivation = GateActivation(recurrentActivation, "recurrentActivation");
+    }
 
-    internal override string TypeName => "Gru";
+    /// <summary>Function of the candidate n (default tanh).</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Function of the gates z and r (default sigmoid).</summary>
+    public Activation RecurrentActivation { get; }
+
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Gru";
+
+    internal override string TypeName => Type;
     internal override int GateCount => 3;
 
     /// <summary>rb, [3·units]: the recurrent-side bias.</summary>
@@ -32,7 +51,7 @@ public sealed class Gru : RecurrentLayer
 
     private protected override IEnumerable<Parameter> ExtraParameters => [RecurrentBias];
 
-    internal override RecurrentLayer CloneUnbuilt() => new Gru(Units, ReturnSequences);
+    internal override RecurrentLayer CloneUnbuilt() => new Gru(Units, ReturnSequences, Activation, RecurrentActivation);
 
     private protected override void OnBuildCell(Rng rng) => _recurrentBias = new Parameter("recurrent_bias", 3 * Units);
 
@@ -56,10 +75,10 @@ public sealed class Gru : RecurrentLayer
             TensorPrimitives.Add(hrRow, rb, hrRow);
             var zr = gates[..(2 * H)];
             TensorPrimitives.Add(zr, hrRow[..(2 * H)], zr);
-            TensorPrimitives.Sigmoid(zr, zr);
+            ActivationMath.Apply(RecurrentActivation, zr, zr);
             var n = gates.Slice(2 * H, H);
             TensorPrimitives.FusedMultiplyAdd(gates.Slice(H, H), hrRow.Slice(2 * H, H), n, n); // n_pre = xWn + bn + r ⊙ (hRn + rbn)
-            TensorPrimitives.Tanh(n, n);
+            ActivationMath.Apply(Activation, n, n);
             var z = gates[..H];
             var hPrev = StatePrev[0].AsSpan(r * H, H);
             var hOut = StateOut[0].AsSpan(r * H, H);
@@ -71,7 +90,16 @@ public sealed class Gru : RecurrentLayer
         }
     }
 
-    private protected override void StepBackward(int t, int b0, int b1)
+    private protected override void StepBackward(int t, int b0, int b1) =>
+        GateActivations.Dispatch(Activation, RecurrentActivation, new BackwardStep(this, t, b0, b1));
+
+    private readonly struct BackwardStep(Gru cell, int t, int b0, int b1) : IGateVisitor
+    {
+        public void Visit<TAct, TRec>() where TAct : struct, IGateActivation where TRec : struct, IGateActivation =>
+            cell.StepBackward<TAct, TRec>(t, b0, b1);
+    }
+
+    private void StepBackward<TAct, TRec>(int t, int b0, int b1) where TAct : struct, IGateActivation where TRec : struct, IGateActivation
     {
         for (int b = b0; b < b1; b++)
         {
@@ -91,9 +119,9 @@ public sealed class Gru : RecurrentLayer
                 var rr = Lanes.Load(gr, j);
                 var n = Lanes.Load(gn, j);
                 var dhj = Lanes.Load(dh, j);
-                var dnPre = dhj * (one - z) * (one - n * n);                      // through h' = (1−z)n + …, n = tanh(·)
-                var dzPre = dhj * (Lanes.Load(hPrev, j) - n) * z * (one - z);
-                var drPre = dnPre * Lanes.Load(hrN, j) * rr * (one - rr);
+                var dnPre = TAct.Backward(dhj * (one - z), n);                    // through h' = (1−z)n + …, n = act(·)
+                var dzPre = TRec.Backward(dhj * (Lanes.Load(hPrev, j) - n), z);
+                var drPre = TRec.Backward(dnPre * Lanes.Load(hrN, j), rr);
                 Lanes.Store(dzPre, dx[..H], j);
                 Lanes.Store(dzPre, dhr[..H], j);
                 Lanes.Store(drPre, dx.Slice(H, H), j);
@@ -107,4 +135,11 @@ public sealed class Gru : RecurrentLayer
 
     private protected override void AccumulateExtraGradients() =>
         RowOps.SumRowsInto(GradGatesH, T * B, RecurrentBias.Gradient, GH);
+
+    private protected override void WriteCellConfig(Utf8JsonWriter writer) => WriteGateActivations(writer, Activation, RecurrentActivation);
+
+    /// <summary>The layer its <c>WriteConfig</c> options describe (files from before the activation options read as tanh/sigmoid).</summary>
+    internal static Gru ReadConfig(ConfigReader config) =>
+        new(config.Int("units"), config.Bool("returnSequences"),
+            config.Enum("activation", Activation.Tanh), config.Enum("recurrentActivation", Activation.Sigmoid));
 }

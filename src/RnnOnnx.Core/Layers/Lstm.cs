@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
+using System.Text.Json;
 using RnnOnnx.Kernels;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -11,27 +12,45 @@ namespace RnnOnnx.Layers;
 /// c' = f ⊙ c + i ⊙ g         h' = o ⊙ tanh(c')
 /// </code>
 /// States: h (index 0) and c (index 1). The forget-gate bias starts at 1 (Jozefowicz et al., 2015; Keras's unit_forget_bias).
+/// As in Keras, <see cref="Activation"/> replaces the tanh of g and of c′, <see cref="RecurrentActivation"/> the σ of i, f and o.
 /// </summary>
 public sealed class Lstm : RecurrentLayer
 {
-    private float[] _tanhC = [];
+    /// <summary>activation(c′) per step, [T, B, H]: h′ = o ⊙ it, and backward differentiates through it.</summary>
+    private float[] _activatedC = [];
 
     /// <summary>Creates the layer.</summary>
     /// <param name="units">Hidden state width.</param>
     /// <param name="returnSequences">Output every step (true) or only the last real one (false).</param>
-    public Lstm(int units, bool returnSequences = false) : base(units, returnSequences) { }
+    /// <param name="activation">Keras's <c>activation</c>: of the candidate g and of the cell state in h′ (Tanh, Sigmoid, Relu, HardSigmoid or Linear).</param>
+    /// <param name="recurrentActivation">Keras's <c>recurrent_activation</c>: of the gates i, f, o (same choices).</param>
+    public Lstm(int units, bool returnSequences = false, Activation activation = Activation.Tanh, Activation recurrentActivation = Activation.Sigmoid)
+        : base(units, returnSequences)
+    {
+        Activation = GateActivation(activation, "activation");
+        RecurrentActivation = GateActivation(recurrentActivation, "recurrentActivation");
+    }
 
-    internal override string TypeName => "Lstm";
+    /// <summary>Function of the candidate g and of c′ in h′ = o ⊙ f(c′) (default tanh).</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Function of the gates i, f and o (default sigmoid).</summary>
+    public Activation RecurrentActivation { get; }
+
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Lstm";
+
+    internal override string TypeName => Type;
     internal override int GateCount => 4;
 
     /// <inheritdoc/>
     public override int StateCount => 2;
 
-    internal override RecurrentLayer CloneUnbuilt() => new Lstm(Units, ReturnSequences);
+    internal override RecurrentLayer CloneUnbuilt() => new Lstm(Units, ReturnSequences, Activation, RecurrentActivation);
 
     private protected override void InitializeBias(Span<float> bias) => bias.Slice(Units, Units).Fill(1f);
 
-    private protected override void AllocateCellBuffers() => Grow(ref _tanhC, T * B * H);
+    private protected override void AllocateCellBuffers() => Grow(ref _activatedC, T * B * H);
 
     private protected override unsafe void StepForward(int t, int b0, int b1)
     {
@@ -44,24 +63,33 @@ public sealed class Lstm : RecurrentLayer
             int r = t * B + b;
             var gates = Gates.AsSpan(r * GH, GH);
             var ifo = gates[..(2 * H)];
-            TensorPrimitives.Sigmoid(ifo, ifo);
+            ActivationMath.Apply(RecurrentActivation, ifo, ifo);
             var gg = gates.Slice(2 * H, H);
-            TensorPrimitives.Tanh(gg, gg);
+            ActivationMath.Apply(Activation, gg, gg);
             var o = gates.Slice(3 * H, H);
-            TensorPrimitives.Sigmoid(o, o);
+            ActivationMath.Apply(RecurrentActivation, o, o);
             var i = gates[..H];
             var f = gates.Slice(H, H);
             var cPrev = StatePrev[1].AsSpan(r * H, H);
             var c = StateOut[1].AsSpan(r * H, H);
-            var tanhC = _tanhC.AsSpan(r * H, H);
+            var actC = _activatedC.AsSpan(r * H, H);
             TensorPrimitives.Multiply(f, cPrev, c);            // c' = f ⊙ c
             TensorPrimitives.FusedMultiplyAdd(i, gg, c, c);    //    + i ⊙ g
-            TensorPrimitives.Tanh(c, tanhC);
-            TensorPrimitives.Multiply(o, tanhC, StateOut[0].AsSpan(r * H, H)); // h' = o ⊙ tanh(c')
+            ActivationMath.Apply(Activation, c, actC);
+            TensorPrimitives.Multiply(o, actC, StateOut[0].AsSpan(r * H, H)); // h' = o ⊙ act(c')
         }
     }
 
-    private protected override void StepBackward(int t, int b0, int b1)
+    private protected override void StepBackward(int t, int b0, int b1) =>
+        GateActivations.Dispatch(Activation, RecurrentActivation, new BackwardStep(this, t, b0, b1));
+
+    private readonly struct BackwardStep(Lstm cell, int t, int b0, int b1) : IGateVisitor
+    {
+        public void Visit<TAct, TRec>() where TAct : struct, IGateActivation where TRec : struct, IGateActivation =>
+            cell.StepBackward<TAct, TRec>(t, b0, b1);
+    }
+
+    private void StepBackward<TAct, TRec>(int t, int b0, int b1) where TAct : struct, IGateActivation where TRec : struct, IGateActivation
     {
         for (int b = b0; b < b1; b++)
         {
@@ -72,26 +100,32 @@ public sealed class Lstm : RecurrentLayer
             var dh = StateGrad[0].AsSpan(b * H, H);
             var dc = StateGrad[1].AsSpan(b * H, H);
             var cPrev = StatePrev[1].AsSpan(r * H, H);
-            var tanhC = _tanhC.AsSpan(r * H, H);
+            var actC = _activatedC.AsSpan(r * H, H);
             ReadOnlySpan<float> gi = gates[..H], gf = gates.Slice(H, H), gg = gates.Slice(2 * H, H), go = gates.Slice(3 * H, H);
             Span<float> di = d[..H], df = d.Slice(H, H), dg = d.Slice(2 * H, H), dO = d.Slice(3 * H, H);
-            var one = Vector512<float>.One;
             for (int j = 0; j < H; j += Lanes.Width)
             {
                 var i = Lanes.Load(gi, j);
                 var f = Lanes.Load(gf, j);
                 var g = Lanes.Load(gg, j);
                 var o = Lanes.Load(go, j);
-                var tc = Lanes.Load(tanhC, j);
+                var ac = Lanes.Load(actC, j);
                 var dhj = Lanes.Load(dh, j);
-                var dcj = Lanes.Load(dc, j) + dhj * o * (one - tc * tc);     // ∂c' total = carried + through h' = o ⊙ tanh(c')
-                Lanes.Store(dcj * g * i * (one - i), di, j);                     // ∂i_pre
-                Lanes.Store(dcj * Lanes.Load(cPrev, j) * f * (one - f), df, j);  // ∂f_pre
-                Lanes.Store(dcj * i * (one - g * g), dg, j);                     // ∂g_pre
-                Lanes.Store(dhj * tc * o * (one - o), dO, j);                    // ∂o_pre
+                var dcj = Lanes.Load(dc, j) + TAct.Backward(dhj * o, ac);        // ∂c' total = carried + through h' = o ⊙ act(c')
+                Lanes.Store(TRec.Backward(dcj * g, i), di, j);                   // ∂i_pre
+                Lanes.Store(TRec.Backward(dcj * Lanes.Load(cPrev, j), f), df, j); // ∂f_pre
+                Lanes.Store(TAct.Backward(dcj * i, g), dg, j);                   // ∂g_pre
+                Lanes.Store(TRec.Backward(dhj * ac, o), dO, j);                  // ∂o_pre
                 Lanes.Store(dcj * f, dc, j);                                     // ∂c = ∂c' ⊙ f
             }
             dh.Clear();                                                          // ∂h gets only ∂pre·Rᵀ (added by the caller)
         }
     }
+
+    private protected override void WriteCellConfig(Utf8JsonWriter writer) => WriteGateActivations(writer, Activation, RecurrentActivation);
+
+    /// <summary>The layer its <c>WriteConfig</c> options describe (files from before the activation options read as tanh/sigmoid).</summary>
+    internal static Lstm ReadConfig(ConfigReader config) =>
+        new(config.Int("units"), config.Bool("returnSequences"),
+            config.Enum("activation", Activation.Tanh), config.Enum("recurrentActivation", Activation.Sigmoid));
 }

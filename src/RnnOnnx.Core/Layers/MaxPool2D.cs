@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RnnOnnx.Kernels;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -32,7 +33,10 @@ public sealed class MaxPool2D : Layer
     /// <summary>Window side and stride.</summary>
     public int PoolSize { get; }
 
-    internal override string TypeName => "MaxPool2D";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "MaxPool2D";
+
+    internal override string TypeName => Type;
 
     private protected override LayerShape OnBuild(LayerShape input, Rng rng)
     {
@@ -98,4 +102,7 @@ public sealed class MaxPool2D : Layer
     }
 
     internal override void WriteConfig(Utf8JsonWriter writer) => writer.WriteNumber("poolSize", PoolSize);
+
+    /// <summary>The layer its <see cref="WriteConfig"/> options describe.</summary>
+    internal static MaxPool2D ReadConfig(ConfigReader config) => new(config.Int("poolSize"));
 }

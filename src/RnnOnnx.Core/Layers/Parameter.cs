@@ -7,8 +7,14 @@ public sealed class Parameter
     {
         Name = name;
         Shape = shape;
-        int count = 1;
-        foreach (int d in shape) count *= d;
+        long count = 1;
+        foreach (int d in shape)
+        {
+            count *= d;
+            // Checked per factor so that an absurd size (e.g. from a corrupt file) fails as a configuration error, not an overflow.
+            if (d < 0 || count > Array.MaxLength)
+                throw new ModelConfigurationException($"Weight '{name}' of shape [{string.Join(", ", shape)}] is too large for one array.");
+        }
         Value = new float[count];
         Gradient = new float[count];
     }

@@ -35,8 +35,7 @@ public abstract class RecurrentLayer : Layer
     private protected float[][] StatePrev = [], StateOut = [];
     /// <summary>Per state: ∂L/∂state carried backwards through the steps, [B, H].</summary>
     private protected float[][] StateGrad = [];
-    private float[][] _initial = [], _final = [];
-    private readonly bool[] _hasInitial = new bool[2];
+    private float[][] _final = [];
 
     private protected readonly PackedMatrix PackedR = new(), PackedRt = new();
     private protected int T, B, H, GH;
@@ -91,6 +90,7 @@ public abstract class RecurrentLayer : Layer
     {
         Require(input.IsSequence, $"{TypeName} '{Name}' needs a sequence input [time, features], but receives {input}: the layer before it returns one vector per sample (set returnSequences: true on it).");
         int g = GateCount;
+        Require((long)g * Units <= Array.MaxLength, $"{TypeName} '{Name}' with {Units} units has more gate columns than one array can hold.");
         _kernel = new Parameter("kernel", input.Width, g * Units);
         _recurrentKernel = new Parameter("recurrent_kernel", Units, g * Units);
         _bias = new Parameter("bias", g * Units);
@@ -101,9 +101,8 @@ public abstract class RecurrentLayer : Layer
         StateGrad = new float[StateCount][];
         StatePrev = new float[StateCount][];
         StateOut = new float[StateCount][];
-        _initial = new float[StateCount][];
         _final = new float[StateCount][];
-        for (int s = 0; s < StateCount; s++) StateGrad[s] = StatePrev[s] = StateOut[s] = _initial[s] = _final[s] = [];
+        for (int s = 0; s < StateCount; s++) StateGrad[s] = StatePrev[s] = StateOut[s] = _final[s] = [];
         return new LayerShape(ReturnSequences, Units);
     }
 
@@ -111,31 +110,32 @@ public abstract class RecurrentLayer : Layer
 
     private protected virtual void OnBuildCell(Rng rng) { }
 
-    /// <summary>Sets the state the next forward pass starts from (null: zeros). Rows are [batch, units], row-major.</summary>
-    internal void SetInitialState(int state, ReadOnlySpan<float> value, int batch)
-    {
-        if (value.Length != batch * Units)
-            throw new ShapeException($"Initial state {state} of '{Name}' has {value.Length} values, expected batch·units = {batch}·{Units}.");
-        Grow(ref _initial[state], batch * Units);
-        value.CopyTo(_initial[state]);
-        _hasInitial[state] = true;
-    }
-
-    internal void ClearInitialState() => Array.Clear(_hasInitial);
-
-    /// <summary>The state after the last real step of each row, [batch, units].</summary>
+    /// <summary>The state after the last real step of each row in the last forward pass, [batch, units] (an output, like the returned signal).</summary>
     internal ReadOnlySpan<float> FinalState(int state) => _final[state].AsSpan(0, B * H);
 
-    /// <summary>∂L/∂(initial state) from the last backward pass, [batch, units].</summary>
-    internal ReadOnlySpan<float> InitialStateGradient(int state) => StateGrad[state].AsSpan(0, B * H);
+    private void CheckStateArrays(ReadOnlySpan<float[]> states, int batch, string what)
+    {
+        if (states.Length != StateCount)
+            throw new ShapeException($"'{Name}' has {StateCount} state(s) but was given {states.Length} arrays of {what}.");
+        for (int s = 0; s < states.Length; s++)
+            if (states[s] is null || states[s].Length < batch * Units)
+                throw new ShapeException($"State {s} of '{Name}' needs [{batch}, {Units}] = {batch * Units} values of {what}, got {states[s]?.Length ?? 0}.");
+    }
 
     private protected static void Grow(ref float[] buffer, int length)
     {
         if (buffer.Length < length) buffer = new float[length];
     }
 
-    internal override unsafe Signal Forward(Signal input, PassContext context)
+    internal override Signal Forward(Signal input, PassContext context) => Forward(input, context, []);
+
+    /// <summary>
+    /// Runs the sequence from <paramref name="initialStates"/>: one array per state (h, then c for LSTM) holding
+    /// [batch, units] row-major in its first batch·units values, or empty for zeros. Read during this call only.
+    /// </summary>
+    internal unsafe Signal Forward(Signal input, PassContext context, ReadOnlySpan<float[]> initialStates)
     {
+        if (!initialStates.IsEmpty) CheckStateArrays(initialStates, input.Batch, "initial states");
         Input = input;
         Context = context;
         (T, B, H) = (input.Steps, input.Batch, Units);
@@ -147,9 +147,17 @@ public abstract class RecurrentLayer : Layer
             Grow(ref StatePrev[s], T * stepRows);
             Grow(ref StateOut[s], T * stepRows);
             Grow(ref _final[s], stepRows);
-            if (!_hasInitial[s]) { Grow(ref _initial[s], stepRows); _initial[s].AsSpan(0, stepRows).Clear(); }
         }
         AllocateCellBuffers();
+        // The state entering the first processed step is written here once, so the time loop reads every
+        // step's previous state from StatePrev alike.
+        int first = GoBackwards ? T - 1 : 0;
+        for (int s = 0; s < StateCount; s++)
+        {
+            var entering = StatePrev[s].AsSpan(first * stepRows, stepRows);
+            if (initialStates.IsEmpty) entering.Clear();
+            else initialStates[s].AsSpan(0, stepRows).CopyTo(entering);
+        }
 
         // XW = X·W + b for all steps in one GEMM (Gates holds it until the cell activates it in place).
         fixed (float* x = input.Data)
@@ -194,13 +202,9 @@ public abstract class RecurrentLayer : Layer
         for (int step = 0; step < T; step++)
         {
             int t = GoBackwards ? T - 1 - step : step;
-            for (int s = 0; s < StateCount; s++)
-            {
-                ReadOnlySpan<float> prev = step == 0
-                    ? _initial[s].AsSpan(rowOffset, rowLength)
-                    : StateOut[s].AsSpan(TPrev(t) * B * H + rowOffset, rowLength);
-                prev.CopyTo(StatePrev[s].AsSpan(t * B * H + rowOffset, rowLength));
-            }
+            if (step > 0)
+                for (int s = 0; s < StateCount; s++)
+                    StateOut[s].AsSpan(TPrev(t) * B * H + rowOffset, rowLength).CopyTo(StatePrev[s].AsSpan(t * B * H + rowOffset, rowLength));
             StepForward(t, b0, b1);
             // Padding rows keep their state: h_t = h_{t−1}.
             if (Context.Lengths is not null)
@@ -246,8 +250,15 @@ public abstract class RecurrentLayer : Layer
     /// </summary>
     private protected abstract void StepBackward(int t, int b0, int b1);
 
-    internal override unsafe Signal? Backward(Signal outputGradient, PassContext context)
+    internal override Signal? Backward(Signal outputGradient, PassContext context) => Backward(outputGradient, context, []);
+
+    /// <summary>
+    /// Backward pass that also writes ∂L/∂(initial state) into <paramref name="initialStateGradients"/>: one array per
+    /// state, [batch, units] in its first batch·units values (empty when no one needs it).
+    /// </summary>
+    internal unsafe Signal? Backward(Signal outputGradient, PassContext context, ReadOnlySpan<float[]> initialStateGradients)
     {
+        if (!initialStateGradients.IsEmpty) CheckStateArrays(initialStateGradients, B, "initial-state gradients");
         var x = Input!;
         int stepRows = B * H, total = T * B * GH;
         Grow(ref GradGatesX, total);
@@ -259,6 +270,8 @@ public abstract class RecurrentLayer : Layer
         PackedRt.Pack(RecurrentKernel.Value, GH, true, GH, H);
 
         WorkSplitter.Run(_parts, _backwardPart);
+        // After the first processed step, what the loop carries is ∂L/∂(the state entering it).
+        for (int s = 0; s < initialStateGradients.Length; s++) StateGrad[s].AsSpan(0, stepRows).CopyTo(initialStateGradients[s]);
 
         var dx = InputGradientNeeded ? _inputGradient.ResizeLike(x) : null;
         int rows = T * B, width = x.Width;
@@ -322,4 +335,21 @@ public abstract class RecurrentLayer : Layer
     }
 
     private protected virtual void WriteCellConfig(Utf8JsonWriter writer) { }
+
+    /// <summary>Checks an LSTM/GRU activation option (Keras's <c>activation</c> or <c>recurrent_activation</c>).</summary>
+    private protected Activation GateActivation(Activation value, string option)
+    {
+        Require(GateActivations.IsSupported(value), $"{GetType().Name} {option} must be Tanh, Sigmoid, Relu, HardSigmoid or Linear, got {value}.");
+        return value;
+    }
+
+    /// <summary>
+    /// Writes the LSTM/GRU activations only where they differ from Keras's defaults (tanh, sigmoid): files and
+    /// checkpoint fingerprints of default models stay as they were, and files from before the option read as defaults.
+    /// </summary>
+    private protected static void WriteGateActivations(Utf8JsonWriter writer, Activation activation, Activation recurrentActivation)
+    {
+        if (activation != Activation.Tanh) writer.WriteString("activation", activation.ToString());
+        if (recurrentActivation != Activation.Sigmoid) writer.WriteString("recurrentActivation", recurrentActivation.ToString());
+    }
 }

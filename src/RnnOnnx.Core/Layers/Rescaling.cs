@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RnnOnnx.Randomness;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -28,7 +29,10 @@ public sealed class Rescaling : Layer
     /// <summary>Added after scaling.</summary>
     public float Offset { get; }
 
-    internal override string TypeName => "Rescaling";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "Rescaling";
+
+    internal override string TypeName => Type;
 
     private protected override LayerShape OnBuild(LayerShape input, Rng rng) => input;
 
@@ -53,4 +57,7 @@ public sealed class Rescaling : Layer
         writer.WriteNumber("scale", Scale);
         writer.WriteNumber("offset", Offset);
     }
+
+    /// <summary>The layer its <see cref="WriteConfig"/> options describe.</summary>
+    internal static Rescaling ReadConfig(ConfigReader config) => new(config.Float("scale"), config.Float("offset"));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RnnOnnx.Kernels;
+using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Layers;
 
@@ -21,7 +22,10 @@ public sealed class SimpleRnn : RecurrentLayer
     /// <summary>The state nonlinearity.</summary>
     public Activation Activation { get; }
 
-    internal override string TypeName => "SimpleRnn";
+    /// <summary>This layer's type name in model files.</summary>
+    internal const string Type = "SimpleRnn";
+
+    internal override string TypeName => Type;
     internal override int GateCount => 1;
 
     internal override RecurrentLayer CloneUnbuilt() => new SimpleRnn(Units, ReturnSequences, Activation);
@@ -52,4 +56,7 @@ public sealed class SimpleRnn : RecurrentLayer
     }
 
     private protected override void WriteCellConfig(Utf8JsonWriter writer) => writer.WriteString("activation", Activation.ToString());
+
+    /// <summary>The layer its <c>WriteConfig</c> options describe.</summary>
+    internal static SimpleRnn ReadConfig(ConfigReader config) => new(config.Int("units"), config.Bool("returnSequences"), config.Enum<Activation>("activation"));
 }

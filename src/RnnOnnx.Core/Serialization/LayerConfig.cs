@@ -3,37 +3,43 @@ using RnnOnnx.Layers;
 
 namespace RnnOnnx.Serialization;
 
-/// <summary>Reads a layer back from the options its <c>WriteConfig</c> wrote: the one place that knows every layer type.</summary>
+/// <summary>
+/// Which layer type a model file's type name means. Each layer writes (<c>WriteConfig</c>) and reads
+/// (<c>ReadConfig</c>) its own options; a new layer type adds one line here.
+/// </summary>
 internal static class LayerConfig
 {
+    private static readonly Dictionary<string, Func<ConfigReader, Layer>> Readers = new(StringComparer.Ordinal)
+    {
+        [Dense.Type] = Dense.ReadConfig,
+        [Dropout.Type] = Dropout.ReadConfig,
+        [Embedding.Type] = Embedding.ReadConfig,
+        [Lstm.Type] = Lstm.ReadConfig,
+        [Gru.Type] = Gru.ReadConfig,
+        [SimpleRnn.Type] = SimpleRnn.ReadConfig,
+        [Bidirectional.Type] = Bidirectional.ReadConfig,
+        [Conv2D.Type] = Conv2D.ReadConfig,
+        [MaxPool2D.Type] = MaxPool2D.ReadConfig,
+        [Flatten.Type] = Flatten.ReadConfig,
+        [Rescaling.Type] = Rescaling.ReadConfig,
+    };
+
+    /// <summary>The type names model files may use.</summary>
+    public static IReadOnlyCollection<string> TypeNames => Readers.Keys;
+
+    /// <summary>Creates the layer a file describes; <paramref name="where"/> names the file and the layer in errors.</summary>
+    /// <exception cref="ModelFileException">Unknown type, or options that are missing, mistyped or out of range.</exception>
     public static Layer Create(string type, JsonElement config, string where)
     {
+        if (!Readers.TryGetValue(type, out var read)) throw new ModelFileException($"{where}: unknown layer type '{type}'.");
         try
         {
-            return type switch
-            {
-                "Dense" => new Dense(Int(config, "units"), Enum.Parse<Activation>(config.GetProperty("activation").GetString()!)),
-                "Dropout" => new Dropout(config.GetProperty("rate").GetSingle()),
-                "Embedding" => new Embedding(Int(config, "inputDim"), Int(config, "outputDim")),
-                "Lstm" => new Lstm(Int(config, "units"), config.GetProperty("returnSequences").GetBoolean()),
-                "Gru" => new Gru(Int(config, "units"), config.GetProperty("returnSequences").GetBoolean()),
-                "SimpleRnn" => new SimpleRnn(Int(config, "units"), config.GetProperty("returnSequences").GetBoolean(),
-                                             Enum.Parse<Activation>(config.GetProperty("activation").GetString()!)),
-                "Conv2D" => new Conv2D(Int(config, "filters"), Int(config, "kernelSize"), Enum.Parse<Activation>(config.GetProperty("activation").GetString()!),
-                                       Enum.Parse<Padding>(config.GetProperty("padding").GetString()!),
-                                       config.TryGetProperty("inputShape", out var image) ? new ImageShape(image[0].GetInt32(), image[1].GetInt32(), image[2].GetInt32()) : null),
-                "MaxPool2D" => new MaxPool2D(Int(config, "poolSize")),
-                "Flatten" => new Flatten(),
-                "Rescaling" => new Rescaling(config.GetProperty("scale").GetSingle(), config.GetProperty("offset").GetSingle()),
-                "Bidirectional" => new Bidirectional((RecurrentLayer)Create(config.GetProperty("layerType").GetString()!, config.GetProperty("layer"), where)),
-                _ => throw new ModelFileException($"{where}: unknown layer type '{type}'."),
-            };
+            return read(new ConfigReader(config, $"{where} ({type})"));
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or InvalidCastException)
+        catch (ModelConfigurationException e)
         {
-            throw new ModelFileException($"{where}: the {type} layer's options are invalid ({e.Message}).", e);
+            // The constructor's own check (units ≥ 1, rate in [0, 1), …): the file asks for a layer that cannot exist.
+            throw new ModelFileException($"{where}: the {type} layer's options are invalid ({e.Message})", e);
         }
     }
-
-    private static int Int(JsonElement config, string name) => config.GetProperty(name).GetInt32();
 }

@@ -75,26 +75,29 @@ internal static class ModelSerializer
         {
             using var doc = JsonDocument.Parse(json);
             var root = doc.RootElement;
-            var input = root.GetProperty("input");
             var model = new Sequential();
             int index = 0;
             foreach (var entry in root.GetProperty("layers").EnumerateArray())
             {
                 index++;
-                string type = entry.GetProperty("type").GetString()!;
-                var layer = LayerConfig.Create(type, entry.GetProperty("config"), $"{source}, layer {index}");
-                layer.Name = entry.GetProperty("name").GetString()!;
+                var header = new ConfigReader(entry, $"{source}, layer {index}");
+                var layer = LayerConfig.Create(header.String("type"), entry.GetProperty("config"), $"{source}, layer {index}");
+                layer.Name = header.String("name");
                 model.Add(layer);
             }
-            var shape = new LayerShape(input.GetProperty("isSequence").GetBoolean(), input.GetProperty("width").GetInt32());
-            if (input.TryGetProperty("image", out var image))
-                shape = LayerShape.ForImage(new ImageShape(image[0].GetInt32(), image[1].GetInt32(), image[2].GetInt32()));
+            var input = new ConfigReader(root.GetProperty("input"), $"{source}, input");
+            var shape = input.Image("image") is { } image ? LayerShape.ForImage(image) : new LayerShape(input.Bool("isSequence"), input.Int("width"));
             model.Build(shape);
             return model;
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             throw new ModelFileException($"{source}: the model description is not valid ({e.Message}).", e);
+        }
+        catch (Exception e) when (e is RnnOnnxException and not ModelFileException)
+        {
+            // Each layer is valid alone but they do not fit together (or the input shape is impossible).
+            throw new ModelFileException($"{source}: the model it describes cannot be built ({e.Message})", e);
         }
     }
 

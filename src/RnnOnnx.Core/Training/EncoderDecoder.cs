@@ -23,7 +23,8 @@ namespace RnnOnnx.Training;
 public sealed class EncoderDecoder : ITrainable
 {
     private readonly Signal _encoderGradient = new();
-    private float[] _state = [];
+    /// <summary>Per decoder state (in <see cref="Slices"/> order): its initial value for this batch, and ∂L/∂ of it. Reused across batches.</summary>
+    private float[][] _initialStates = [], _initialGradients = [];
 
     /// <summary>Joins an encoder and a decoder (both unbuilt or already built).</summary>
     public EncoderDecoder(Sequential encoder, Sequential decoder)
@@ -91,8 +92,7 @@ public sealed class EncoderDecoder : ITrainable
     {
         ArgumentNullException.ThrowIfNull(data);
         if (Optimizer is null || Loss is null) throw new ModelConfigurationException("Call Compile(optimizer, loss) before Fit.");
-        try { return new FitLoop(this, data, options ?? new FitOptions(), validation).Run(); }
-        finally { ClearDecoderStates(); }
+        return new FitLoop(this, data, options ?? new FitOptions(), validation).Run();
     }
 
     /// <summary>Mean loss on a dataset, in inference mode.</summary>
@@ -100,9 +100,9 @@ public sealed class EncoderDecoder : ITrainable
     {
         ArgumentNullException.ThrowIfNull(data);
         if (Loss is null) throw new ModelConfigurationException("Call Compile(optimizer, loss) before Evaluate.");
+        if (!IsBuilt) throw new ModelConfigurationException("The model is not built: there are no weights to evaluate (fit or load it first).");
         ((ITrainable)this).Prepare(data, 0);
-        try { return new FitLoop(this, data, new FitOptions { BatchSize = batchSize }, null).Evaluate(data); }
-        finally { ClearDecoderStates(); }
+        return new FitLoop(this, data, new FitOptions { BatchSize = batchSize }, null).Evaluate(data);
     }
 
     /// <summary>The decoder's initial states for each condition: one [samples, units] tensor per recurrent layer and state.</summary>
@@ -158,32 +158,45 @@ public sealed class EncoderDecoder : ITrainable
     {
         var encoded = Encoder.ForwardPass(batch.Conditions, context);
         int rows = encoded.Batch;
-        foreach (var (cell, s, offset) in Slices)
+        GrowStateBuffers(rows);
+        for (int i = 0; i < Slices.Count; i++)
         {
-            if (_state.Length < rows * cell.Units) _state = new float[rows * cell.Units];
-            CopyColumns(encoded.Data, encoded.Width, offset, _state, cell.Units, 0, cell.Units, rows);
-            cell.SetInitialState(s, _state.AsSpan(0, rows * cell.Units), rows);
+            var (cell, _, offset) = Slices[i];
+            CopyColumns(encoded.Data, encoded.Width, offset, _initialStates[i], cell.Units, 0, cell.Units, rows);
         }
-        return Decoder.ForwardPass(batch.Inputs, context);
+        return Decoder.ForwardPass(batch.Inputs, context, _initialStates, Decoder.LossTakesLogits);
+    }
+
+    /// <summary>Sizes the per-state buffers for <paramref name="rows"/> (allocates only when a batch is larger than any before).</summary>
+    private void GrowStateBuffers(int rows)
+    {
+        if (_initialStates.Length != Slices.Count)
+        {
+            _initialStates = new float[Slices.Count][];
+            _initialGradients = new float[Slices.Count][];
+            for (int i = 0; i < Slices.Count; i++) _initialStates[i] = _initialGradients[i] = [];
+        }
+        for (int i = 0; i < Slices.Count; i++)
+        {
+            int length = rows * Slices[i].Cell.Units;
+            if (_initialStates[i].Length < length) (_initialStates[i], _initialGradients[i]) = (new float[length], new float[length]);
+        }
     }
 
     void ITrainable.Backward(Signal outputGradient, PassContext context)
     {
-        Decoder.BackwardPass(outputGradient, context);
+        Decoder.BackwardPass(outputGradient, context, _initialGradients);
         // ∂L/∂(encoder output) is the decoder's ∂L/∂(initial states), laid side by side as in Forward.
         int rows = outputGradient.Batch, width = StateWidth;
         var gradient = _encoderGradient.Resize(0, rows, width);
-        foreach (var (cell, s, offset) in Slices)
-            CopyColumns(cell.InitialStateGradient(s), cell.Units, 0, gradient.Data, width, offset, cell.Units, rows);
+        for (int i = 0; i < Slices.Count; i++)
+        {
+            var (cell, _, offset) = Slices[i];
+            CopyColumns(_initialGradients[i], cell.Units, 0, gradient.Data, width, offset, cell.Units, rows);
+        }
         Encoder.BackwardPass(gradient, context);
     }
 
     string ITrainable.DescribeArchitecture() =>
         $"{Serialization.ModelSerializer.DescribeArchitecture(Encoder)}→{Serialization.ModelSerializer.DescribeArchitecture(Decoder)}";
-
-    private void ClearDecoderStates()
-    {
-        if (!Decoder.IsBuilt) return;
-        foreach (var cell in Decoder.RecurrentLayers) cell.ClearInitialState();
-    }
 }

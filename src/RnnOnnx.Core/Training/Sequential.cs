@@ -22,7 +22,6 @@ public sealed class Sequential : ITrainable
 {
     private readonly List<Layer> _layers = [];
     private LayerShape? _inputShape;
-    private Dense? _fusedSoftmax;
 
     /// <summary>Creates a model from layers, first to last.</summary>
     public Sequential(params Layer[] layers)
@@ -105,7 +104,6 @@ public sealed class Sequential : ITrainable
             shape = layer.OutputShape;
         }
         _inputShape = input;
-        ConfigureSoftmaxFusion();
     }
 
     /// <summary>Sets how the model trains.</summary>
@@ -117,15 +115,13 @@ public sealed class Sequential : ITrainable
             throw new ModelConfigurationException($"SoftmaxCrossEntropy needs logits or a softmax output, but the last layer '{d.Name}' uses {d.Activation}.");
         Optimizer = optimizer;
         Loss = loss;
-        ConfigureSoftmaxFusion();
     }
 
-    private void ConfigureSoftmaxFusion()
-    {
-        if (_fusedSoftmax is not null) _fusedSoftmax.EmitLogits = false;
-        _fusedSoftmax = Loss is SoftmaxCrossEntropy && _layers.Count > 0 && _layers[^1] is Dense { Activation: Activation.Softmax } d ? d : null;
-        if (_fusedSoftmax is not null) _fusedSoftmax.EmitLogits = true;
-    }
+    /// <summary>
+    /// True when the compiled loss applies the softmax of a final <c>Dense(…, Softmax)</c> itself (fused cross-entropy):
+    /// passes that feed the loss then ask that layer for logits. Follows from the loss and the layers alone.
+    /// </summary>
+    internal bool LossTakesLogits => Loss is SoftmaxCrossEntropy && _layers.Count > 0 && _layers[^1] is Dense { Activation: Activation.Softmax };
 
     /// <summary>Trains on inputs and targets (see <see cref="SequenceDataset"/> for shapes).</summary>
     public History Fit(Tensor inputs, Tensor targets, FitOptions? options = null) => Fit(new SequenceDataset(inputs, targets), options);
@@ -149,6 +145,8 @@ public sealed class Sequential : ITrainable
     {
         ArgumentNullException.ThrowIfNull(data);
         if (Loss is null) throw new ModelConfigurationException("Call Compile(optimizer, loss) before Evaluate.");
+        // Building here would score freshly initialised weights as if they were a trained model.
+        if (!IsBuilt) throw new ModelConfigurationException("The model is not built: there are no weights to evaluate (fit or load it first).");
         ((ITrainable)this).Prepare(data, 0);
         return new FitLoop(this, data, new FitOptions { BatchSize = batchSize }, null).Evaluate(data);
     }
@@ -188,43 +186,45 @@ public sealed class Sequential : ITrainable
         var data = new SequenceDataset(inputs, dummyTargets, lengths);
         var outShape = shapeOut.IsSequence ? new[] { n, steps, shapeOut.Width } : new[] { n, shapeOut.Width };
         var result = Tensor.Zeros(outShape);
+        var cells = RecurrentLayers;
+        // Checked in full before any pass runs, so a bad state fails the call with nothing half done.
+        var initial = InitialStateArrays(cells, initialStates, n);
         var assembler = new BatchAssembler();
         var context = new PassContext { Training = false };
-        var cells = RecurrentLayers;
         int[] order = Enumerable.Range(0, n).ToArray();
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
             assembler.Gather(data, order.AsSpan(start, count), InputShape, shapeOut with { Width = 1 }, 1);
             context.Lengths = assembler.Lengths;
-            ApplyInitialStates(cells, initialStates, count);
-            var y = ForwardPass(assembler.Inputs, context);
-            if (_fusedSoftmax is not null) Kernels.ActivationMath.Apply(Activation.Softmax, y.Span, y.Width);
+            var y = ForwardPass(assembler.Inputs, context, initial);
             ScatterOutput(y, result, start, count);
             if (finalStates is not null)
                 foreach (var cell in cells)
                     for (int s = 0; s < cell.StateCount; s++)
                         finalStates.Add(new Tensor(cell.FinalState(s).ToArray(), count, cell.Units));
         }
-        foreach (var cell in cells) cell.ClearInitialState();
         return result;
     }
 
-    private static void ApplyInitialStates(IReadOnlyList<RecurrentLayer> cells, IReadOnlyList<Tensor>? states, int batch)
+    /// <summary>The states' data in <see cref="RecurrentLayers"/> order, checked against the cells; empty for none.</summary>
+    private static float[][] InitialStateArrays(IReadOnlyList<RecurrentLayer> cells, IReadOnlyList<Tensor>? states, int batch)
     {
-        if (states is null) return;
+        if (states is null) return [];
         int expected = cells.Sum(c => c.StateCount);
         if (states.Count != expected)
             throw new ShapeException($"Expected {expected} initial state tensors (one per recurrent layer and state), got {states.Count}.");
+        var arrays = new float[expected][];
         int i = 0;
         foreach (var cell in cells)
             for (int s = 0; s < cell.StateCount; s++, i++)
             {
-                var state = states[i];
+                var state = states[i] ?? throw new ShapeException($"Initial state {i} (layer '{cell.Name}', state {s}) is null.");
                 if (state.Rank != 2 || state.Dim(0) != batch || state.Dim(1) != cell.Units)
                     throw new ShapeException($"Initial state {i} (layer '{cell.Name}', state {s}) must be [{batch}, {cell.Units}], got {state}.");
-                cell.SetInitialState(s, state.Data, batch);
+                arrays[i] = state.Data;
             }
+        return arrays;
     }
 
     private static void ScatterOutput(Signal y, Tensor result, int start, int count)
@@ -294,23 +294,75 @@ public sealed class Sequential : ITrainable
     void ITrainable.Gather(BatchAssembler batch, SequenceDataset data, ReadOnlySpan<int> indices) =>
         batch.Gather(data, indices, InputShape, OutputShape, Loss!.TargetWidth(OutputShape.Width));
 
-    Signal ITrainable.Forward(BatchAssembler batch, PassContext context) => ForwardPass(batch.Inputs, context);
+    Signal ITrainable.Forward(BatchAssembler batch, PassContext context) => ForwardPass(batch.Inputs, context, [], LossTakesLogits);
 
     void ITrainable.Backward(Signal outputGradient, PassContext context) => BackwardPass(outputGradient, context);
 
     string ITrainable.DescribeArchitecture() => ModelSerializer.DescribeArchitecture(this);
 
-    internal Signal ForwardPass(Signal input, PassContext context)
+    /// <summary>
+    /// Runs the layers on one batch. <paramref name="initialStates"/>: the recurrent layers' starting states in
+    /// <see cref="RecurrentLayers"/> order, one array per state ([batch, units] in its first values), or empty for
+    /// zeros. <paramref name="logits"/>: a final Dense outputs its pre-activation (for a loss that applies the softmax).
+    /// Nothing given here outlives the call.
+    /// </summary>
+    internal Signal ForwardPass(Signal input, PassContext context, ReadOnlySpan<float[]> initialStates = default, bool logits = false)
     {
         var signal = input;
-        foreach (var layer in _layers) signal = layer.Forward(signal, context);
+        int next = 0;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            signal = _layers[i] switch
+            {
+                RecurrentLayer r => r.Forward(signal, context, StatesOf(initialStates, ref next, r.StateCount)),
+                Bidirectional b => b.Forward(signal, context, StatesOf(initialStates, ref next, b.StateCount)),
+                Dense d when logits && i == _layers.Count - 1 => d.Forward(signal, context, logits: true),
+                var layer => layer.Forward(signal, context),
+            };
+        }
+        if (!initialStates.IsEmpty && next != initialStates.Length)
+            throw new ShapeException($"{initialStates.Length} initial states were given but the recurrent layers have {next}.");
         return signal;
     }
 
-    internal void BackwardPass(Signal outputGradient, PassContext context)
+    /// <summary>
+    /// Backpropagates ∂L/∂output through the layers. When <paramref name="initialStateGradients"/> is not empty it
+    /// receives ∂L/∂(initial states), laid out as <see cref="ForwardPass"/>'s initial states.
+    /// </summary>
+    internal void BackwardPass(Signal outputGradient, PassContext context, ReadOnlySpan<float[]> initialStateGradients = default)
     {
         Signal? gradient = outputGradient;
-        for (int i = _layers.Count - 1; i >= 0 && gradient is not null; i--) gradient = _layers[i].Backward(gradient, context);
+        int end = initialStateGradients.Length;
+        for (int i = _layers.Count - 1; i >= 0 && gradient is not null; i--)
+        {
+            gradient = _layers[i] switch
+            {
+                RecurrentLayer r => r.Backward(gradient, context, StatesBefore(initialStateGradients, ref end, r.StateCount)),
+                Bidirectional b => b.Backward(gradient, context, StatesBefore(initialStateGradients, ref end, b.StateCount)),
+                var layer => layer.Backward(gradient, context),
+            };
+        }
+        if (end != 0)
+            throw new ShapeException($"{initialStateGradients.Length} initial-state gradient arrays were given but the recurrent layers have {initialStateGradients.Length - end}.");
+    }
+
+    /// <summary>The next <paramref name="count"/> states from <paramref name="next"/> on (empty stays empty).</summary>
+    private static ReadOnlySpan<float[]> StatesOf(ReadOnlySpan<float[]> all, ref int next, int count)
+    {
+        int start = next;
+        next += count;
+        if (all.IsEmpty) return [];
+        if (next > all.Length) throw new ShapeException($"{all.Length} initial states were given but the recurrent layers have more.");
+        return all.Slice(start, count);
+    }
+
+    /// <summary>The <paramref name="count"/> states ending at <paramref name="end"/>, walking the layers last to first.</summary>
+    private static ReadOnlySpan<float[]> StatesBefore(ReadOnlySpan<float[]> all, ref int end, int count)
+    {
+        if (all.IsEmpty) return [];
+        end -= count;
+        if (end < 0) throw new ShapeException($"{all.Length} initial-state gradient arrays were given but the recurrent layers have more states.");
+        return all.Slice(end, count);
     }
 
     /// <summary>Builds from the first data seen (Keras's deferred build) and checks inputs against the built shape.</summary>

@@ -98,7 +98,7 @@ internal static class ForecastTrainer
         };
         var exported = finalMembers.Select((m, i) => OnnxExporter.Export(m, new OnnxExportOptions
         {
-            Kind = OnnxGraphKind.Step, Task = "forecast", Config = config.ToJson(),
+            Kind = OnnxGraphKind.Step, Task = ModelTask.Forecast, Config = config.ToJson(),
             Metadata = new Dictionary<string, string> { ["rnnonnx.ensemble"] = options.EnsembleSize.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         })).ToList();
         var report = new ForecastTrainingReport(season, window, missing, scores.Count, epochs, clock.Elapsed);

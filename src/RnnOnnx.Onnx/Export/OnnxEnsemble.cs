@@ -1,4 +1,5 @@
-using System.Text.RegularExpressions;
+using System.Text;
+using System.Text.Json;
 using Google.Protobuf;
 using RnnOnnx.Onnx.Proto;
 
@@ -8,12 +9,14 @@ namespace RnnOnnx.Onnx;
 /// Merges the step graphs of an ensemble's members into one ONNX graph whose output is their mean (ONNX
 /// <c>Mean</c>), so the ensemble stays one self-contained file and one ONNX Runtime call. Member e's names get the
 /// prefix <c>m{e}/</c>, except the shared <c>input</c>; its state k becomes state e·K + k, keeping the
-/// <c>h_in_k</c>/<c>h_out_k</c> convention that state discovery relies on.
+/// <c>h_in_k</c>/<c>h_out_k</c> names of the step-graph contract (<see cref="StepGraph"/>). The merged file's
+/// <c>rnnonnx.architecture</c> describes the ensemble: <c>{"format":"rnnonnx-ensemble","combine":"mean","count":N,"members":[…]}</c>
+/// with each member's own architecture.
 /// </summary>
-public static partial class OnnxEnsemble
+public static class OnnxEnsemble
 {
-    [GeneratedRegex(@"^(h|c)_(in|out)_(\d+)$")]
-    private static partial Regex StateName();
+    /// <summary>The <c>format</c> of an ensemble's <c>rnnonnx.architecture</c> JSON.</summary>
+    public const string ArchitectureFormat = "rnnonnx-ensemble";
 
     /// <summary>One model whose output is the mean of the members' outputs; a single member is returned as it is.</summary>
     /// <param name="members">Step graphs exported by <see cref="OnnxExporter"/> with the same input.</param>
@@ -25,7 +28,7 @@ public static partial class OnnxEnsemble
         var merged = models[0].Clone();
         var graph = merged.Graph;
         graph.Node.Clear(); graph.Initializer.Clear(); graph.Input.Clear(); graph.Output.Clear(); graph.ValueInfo.Clear();
-        int statesPerMember = Math.Max(1, models[0].Graph.Input.Count(i => StateName().IsMatch(i.Name) && i.Name.StartsWith('h')));
+        int statesPerMember = Math.Max(1, models[0].Graph.Input.Count(i => StepGraph.TryParseStateName(i.Name, out var kind, out bool isInput, out _) && isInput && kind == StateKind.Hidden));
         var outputs = new List<string>();
         ValueInfoProto? outputInfo = null;
         for (int e = 0; e < models.Count; e++)
@@ -34,8 +37,11 @@ public static partial class OnnxEnsemble
             string Rename(string name)
             {
                 if (name.Length == 0 || name == OnnxExporter.InputName) return name;
-                var m = StateName().Match(name);
-                if (m.Success) return $"{m.Groups[1].Value}_{m.Groups[2].Value}_{e * statesPerMember + int.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)}";
+                if (StepGraph.TryParseStateName(name, out var kind, out bool isInput, out int layer))
+                {
+                    int merged = e * statesPerMember + layer;
+                    return isInput ? StepGraph.StateInputName(kind, merged) : StepGraph.StateOutputName(kind, merged);
+                }
                 return $"m{e}/{name}";
             }
             foreach (var node in g.Node)
@@ -61,6 +67,40 @@ public static partial class OnnxEnsemble
         }
         graph.Node.Add(new NodeProto { Name = "ensemble/mean", OpType = "Mean", Input = { outputs }, Output = { OnnxExporter.OutputName } });
         graph.Output.Insert(0, outputInfo!);
+        var architecture = merged.MetadataProps.FirstOrDefault(p => p.Key == RnnOnnxMetadata.Architecture);
+        if (architecture is not null) architecture.Value = DescribeEnsemble(models);
         return merged.ToByteArray();
+    }
+
+    /// <summary>The ensemble's architecture JSON: format, how outputs combine, member count and each member's architecture.</summary>
+    private static string DescribeEnsemble(List<ModelProto> models)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("format", ArchitectureFormat);
+            json.WriteString("combine", "mean");
+            json.WriteNumber("count", models.Count);
+            json.WriteStartArray("members");
+            foreach (var model in models)
+            {
+                string? member = model.MetadataProps.FirstOrDefault(p => p.Key == RnnOnnxMetadata.Architecture)?.Value;
+                if (member is null) json.WriteNullValue();
+                else
+                {
+                    // Members written by OnnxExporter carry JSON; anything else is kept as a string.
+                    try
+                    {
+                        using var parsed = JsonDocument.Parse(member);
+                        parsed.RootElement.WriteTo(json);
+                    }
+                    catch (JsonException) { json.WriteStringValue(member); }
+                }
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

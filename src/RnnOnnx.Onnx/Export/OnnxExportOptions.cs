@@ -12,6 +12,13 @@ public enum OnnxGraphKind
     /// streams at O(1) per step; any number of steps per call works. Not defined for bidirectional layers.
     /// </summary>
     Step,
+
+    /// <summary>
+    /// The encoder half of an <see cref="Training.EncoderDecoder"/>: condition in, the decoder step model's initial
+    /// states (<c>h_in_k</c>, <c>c_in_k</c>) out. Written by <see cref="OnnxExporter.Export(Training.EncoderDecoder, OnnxExportOptions?)"/>;
+    /// not a kind to ask for when exporting a <see cref="Training.Sequential"/>.
+    /// </summary>
+    Encoder,
 }
 
 /// <summary>Options of <see cref="OnnxExporter"/>.</summary>
@@ -32,8 +39,8 @@ public sealed class OnnxExportOptions
     /// </summary>
     public bool SequenceLengths { get; init; }
 
-    /// <summary>Value of the <c>rnnonnx.task</c> metadata: forecast, caption, generate or sequence (default).</summary>
-    public string Task { get; init; } = "sequence";
+    /// <summary>What the model is for, written as the <c>rnnonnx.task</c> metadata (default <see cref="ModelTask.Sequence"/>).</summary>
+    public ModelTask Task { get; init; } = ModelTask.Sequence;
 
     /// <summary>JSON stored as <c>rnnonnx.config</c> (scaler, window, vocabulary, …) so one file is self-contained.</summary>
     public string Config { get; init; } = "{}";

@@ -57,13 +57,13 @@ public static class OnnxExporter
         int k = 0;
         foreach (var cell in model.Decoder.RecurrentLayers)
         {
-            states.Add(($"h_in_{k}", cell.Units));
-            if (cell.StateCount == 2) states.Add(($"c_in_{k}", cell.Units));
+            states.Add((StepGraph.StateInputName(StateKind.Hidden, k), cell.Units));
+            if (cell.StateCount == 2) states.Add((StepGraph.StateInputName(StateKind.Cell, k), cell.Units));
             k++;
         }
         var encoderOptions = new OnnxExportOptions
         {
-            Opset = options.Opset, Task = options.Task, Config = options.Config, Metadata = options.Metadata, EncoderStates = states,
+            Opset = options.Opset, Task = options.Task, Config = options.Config, Metadata = options.Metadata, Kind = OnnxGraphKind.Encoder, EncoderStates = states,
         };
         var decoderOptions = new OnnxExportOptions { Opset = options.Opset, Task = options.Task, Config = options.Config, Metadata = options.Metadata, Kind = OnnxGraphKind.Step };
         return (Export(model.Encoder, encoderOptions), Export(model.Decoder, decoderOptions));
@@ -74,6 +74,8 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(model);
         if (!model.IsBuilt) throw new ModelConfigurationException("Cannot export a model that is not built: fit it or call Build first.");
         if (options.Opset is < 14 or > 21) throw new ModelConfigurationException($"Opset {options.Opset} is not supported: choose 14 to 21 (default {OnnxExportOptions.DefaultOpset}).");
+        if ((options.Kind == OnnxGraphKind.Encoder) != (options.EncoderStates is not null))
+            throw new ModelConfigurationException("OnnxGraphKind.Encoder is the encoder half of an EncoderDecoder export; export a Sequential as Full or Step.");
         bool step = options.Kind == OnnxGraphKind.Step;
         if (step && model.Layers.OfType<Bidirectional>().FirstOrDefault() is { } bi)
             throw new ModelConfigurationException($"A step model cannot contain the bidirectional layer '{bi.Name}': its backward half needs the whole sequence.");
@@ -88,11 +90,11 @@ public static class OnnxExporter
             Graph = writer.Builder.Graph,
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
-        AddMetadata(proto, "rnnonnx.task", options.Task);
-        AddMetadata(proto, "rnnonnx.version", Version);
-        AddMetadata(proto, "rnnonnx.graph", options.EncoderStates is not null ? "encoder" : step ? "step" : "full");
-        AddMetadata(proto, "rnnonnx.config", options.Config);
-        AddMetadata(proto, "rnnonnx.architecture", model.DescribeArchitecture());
+        AddMetadata(proto, RnnOnnxMetadata.Task, options.Task.ToMetadataName());
+        AddMetadata(proto, RnnOnnxMetadata.Version, Version);
+        AddMetadata(proto, RnnOnnxMetadata.Graph, RnnOnnxMetadata.GraphName(options.Kind));
+        AddMetadata(proto, RnnOnnxMetadata.Config, options.Config);
+        AddMetadata(proto, RnnOnnxMetadata.Architecture, model.DescribeArchitecture());
         foreach (var (key, value) in options.Metadata) AddMetadata(proto, key, value);
         return proto;
     }
@@ -223,6 +225,9 @@ public static class OnnxExporter
             if (_layout == Layout.BatchMajor)
                 _value = Builder.Node("Transpose", name, [_value], 1, GraphBuilder.Ints("perm", 1, 0, 2));
             var first = directions[0];
+            if (first is Lstm { Activation: not Activation.Tanh } or Lstm { RecurrentActivation: not Activation.Sigmoid }
+                or Gru { Activation: not Activation.Tanh } or Gru { RecurrentActivation: not Activation.Sigmoid })
+                throw new ModelConfigurationException($"'{name}' uses non-default activations, which the ONNX export does not write yet (only tanh with sigmoid gates).");
             int h = first.Units, input = first.Kernel.Shape[0], dirs = directions.Length;
             var blocks = GateLayout.OnnxToTrainer(first);
             int gh = blocks.Length * h;
@@ -241,11 +246,11 @@ public static class OnnxExporter
                 Builder.Floats(name + "/B", b, dirs, 2 * gh),
                 _lengths ?? "",
             };
-            string[] stateNames = first.StateCount == 2 ? ["h", "c"] : ["h"];
-            foreach (var state in stateNames)
+            StateKind[] stateKinds = first.StateCount == 2 ? [StateKind.Hidden, StateKind.Cell] : [StateKind.Hidden];
+            foreach (var state in stateKinds)
             {
                 if (!step) { inputs.Add(""); continue; }
-                string graphInput = $"{state}_in_{k}";
+                string graphInput = StepGraph.StateInputName(state, k);
                 Builder.Input(graphInput, DataType.Float, "batch", h);
                 inputs.Add(Builder.Node("Unsqueeze", name, [graphInput, Builder.Int64s("axes", 0)]));
             }
@@ -260,13 +265,13 @@ public static class OnnxExporter
             if (first is Gru) attributes.Add(GraphBuilder.Int("linear_before_reset", 1));
             if (first is SimpleRnn rnn)
                 attributes.Add(GraphBuilder.Strings("activations", Enumerable.Repeat(rnn.Activation == Activation.Relu ? "Relu" : "Tanh", dirs).ToArray()));
-            var outputs = RecurrentOutputs.Take(1 + stateNames.Length).Select(o => Builder.Fresh($"{name}/{o}")).ToArray();
+            var outputs = RecurrentOutputs.Take(1 + stateKinds.Length).Select(o => Builder.Fresh($"{name}/{o}")).ToArray();
             Builder.NodeWithOutputs(op, name, inputs, outputs, [.. attributes]);
 
             if (step)
-                for (int s = 0; s < stateNames.Length; s++)
+                for (int s = 0; s < stateKinds.Length; s++)
                 {
-                    string graphOutput = $"{stateNames[s]}_out_{k}";
+                    string graphOutput = StepGraph.StateOutputName(stateKinds[s], k);
                     Builder.NodeWithOutputs("Squeeze", name + "/" + graphOutput, [outputs[1 + s], Builder.Int64s("axes", 0)], [graphOutput]);
                     Builder.Output(graphOutput, DataType.Float, "batch", h);
                 }

@@ -30,8 +30,14 @@ public sealed class OnnxModelInfo
     /// <summary>Operator type → number of nodes.</summary>
     public IReadOnlyDictionary<string, int> Operators { get; private init; } = new Dictionary<string, int>();
 
-    /// <summary>Recurrent states the caller carries between calls.</summary>
+    /// <summary>
+    /// Recurrent states the caller carries between calls: those found by tracing recurrent nodes (any exporter's
+    /// models), then any further pair named by the step-graph contract (<see cref="StepGraph"/>).
+    /// </summary>
     public IReadOnlyList<OnnxStatePair> StatePairs { get; private init; } = [];
+
+    /// <summary>The model as the step-graph contract reads it: task, graph kind, config, data inputs/outputs and named state pairs.</summary>
+    public StepGraph StepGraph { get; private init; } = null!;
 
     /// <summary>metadata_props, e.g. <c>rnnonnx.task</c>.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; private init; } = new Dictionary<string, string>();
@@ -76,17 +82,27 @@ public sealed class OnnxModelInfo
     {
         var graph = model.Graph;
         var weights = graph.Initializer.Select(t => t.Name).ToHashSet();
+        var inputs = graph.Input.Where(i => !weights.Contains(i.Name)).Select(Describe).ToList();
+        var outputs = graph.Output.Select(Describe).ToList();
+        var metadata = model.MetadataProps.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        var contract = StepGraph.Describe(inputs, outputs, metadata);
+        var pairs = FindStatePairs(graph, weights);
+        // A pair the contract names but tracing missed (state plumbing the tracer does not follow) still counts.
+        var traced = pairs.Select(p => p.Input).ToHashSet(StringComparer.Ordinal);
+        foreach (var state in contract.States.Where(s => !traced.Contains(s.InputName)))
+            pairs.Add(new OnnxStatePair(state.InputName, state.OutputName, "", state.Kind == StateKind.Cell ? "c" : "h"));
         return new OnnxModelInfo
         {
             IrVersion = model.IrVersion,
             Producer = $"{model.ProducerName} {model.ProducerVersion}".Trim(),
             Opsets = model.OpsetImport.GroupBy(o => o.Domain).ToDictionary(g => g.Key, g => g.Max(o => o.Version)),
-            Inputs = graph.Input.Where(i => !weights.Contains(i.Name)).Select(Describe).ToList(),
-            Outputs = graph.Output.Select(Describe).ToList(),
+            Inputs = inputs,
+            Outputs = outputs,
             Operators = graph.Node.GroupBy(n => n.Domain is "" or "ai.onnx" ? n.OpType : $"{n.Domain}.{n.OpType}")
                                   .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            StatePairs = FindStatePairs(graph, weights),
-            Metadata = model.MetadataProps.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value),
+            StatePairs = pairs,
+            StepGraph = contract,
+            Metadata = metadata,
             ParameterCount = graph.Initializer.Sum(t => t.Dims.Aggregate(1L, (a, d) => a * Math.Max(d, 0))),
         };
     }

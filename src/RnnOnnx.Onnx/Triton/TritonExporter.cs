@@ -43,12 +43,12 @@ public static partial class TritonExporter
         CheckName(name);
         if (options.MaxBatchSize < 0) throw new ArgumentException($"--max-batch must be ≥ 0, got {options.MaxBatchSize}.", nameof(options));
         var model = OnnxModelInfo.Parse(onnx, "The ONNX model");
-        var pairs = OnnxModelInfo.From(model).StatePairs;
+        var info = OnnxModelInfo.From(model);
         bool batched = options.MaxBatchSize > 0;
         var config = new ModelConfig { Name = name, Backend = "onnxruntime", MaxBatchSize = options.MaxBatchSize };
         IReadOnlyList<string> stateInputs = [];
         TritonModelKind kind;
-        if (pairs.Count == 0)
+        if (TritonStepGraph.Plan(info).Count == 0)
         {
             kind = TritonModelKind.Sequence;
             foreach (var input in TritonTensor.Inputs(model.Graph)) config.Input.Add(Input(input, batched));
@@ -59,7 +59,7 @@ public static partial class TritonExporter
         {
             kind = TritonModelKind.Step;
             if (!batched) throw new ArgumentException("A step model needs --max-batch ≥ 1: Triton's implicit state is stacked along the batch dimension.", nameof(options));
-            var (rewritten, states) = TritonStepGraph.Rewrite(model, pairs);
+            var (rewritten, states) = TritonStepGraph.Rewrite(model, info);
             model = rewritten;
             var stateIn = states.Select(s => s.Input).ToHashSet(StringComparer.Ordinal);
             var stateOut = states.Select(s => s.Output).ToHashSet(StringComparer.Ordinal);

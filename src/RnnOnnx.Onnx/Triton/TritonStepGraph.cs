@@ -41,17 +41,12 @@ internal static class TritonStepGraph
 
     /// <summary>A new model with the Triton-shaped step graph (the argument is not changed).</summary>
     /// <exception cref="ModelFileException">The graph's states do not fit Triton (not float, batch not first, names taken).</exception>
-    public static (ModelProto Model, IReadOnlyList<TritonState> States) Rewrite(ModelProto original, IReadOnlyList<OnnxStatePair> pairs)
+    public static (ModelProto Model, IReadOnlyList<TritonState> States) Rewrite(ModelProto original, OnnxModelInfo info)
     {
-        if (pairs.Count == 0) throw new ModelFileException("The model has no recurrent state inputs and outputs: it is not a step graph.");
         var model = original.Clone();
         var graph = model.Graph;
-        var layers = pairs.Select(p => p.Node).Distinct(StringComparer.Ordinal).ToList();
-        var states = pairs.Select(p =>
-        {
-            string suffix = string.Create(CultureInfo.InvariantCulture, $"{layers.IndexOf(p.Node):00}_{p.Kind}");
-            return new TritonState($"state_in_{suffix}", $"state_out_{suffix}", p.Input, p.Output);
-        }).ToList();
+        var states = Plan(info);
+        if (states.Count == 0) throw new ModelFileException("The model has no recurrent state inputs and outputs: it is not a step graph.");
         if (states.Select(s => s.Input).Distinct(StringComparer.Ordinal).Count() != states.Count)
             throw new ModelFileException("Two recurrent states of the model share a kind and a layer; their Triton names would collide.");
 
@@ -104,6 +99,25 @@ internal static class TritonStepGraph
             }),
         });
         return (model, states);
+    }
+
+    /// <summary>
+    /// The states and their Triton names: the step-graph contract's pairs (layer k and kind from <c>{h|c}_in_k</c>);
+    /// for a step graph of another exporter, the pairs traced from its recurrent nodes, numbered by node.
+    /// </summary>
+    public static List<TritonState> Plan(OnnxModelInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.StepGraph.States.Count > 0)
+            return info.StepGraph.States.Select(s => Named(s.Layer, s.Kind == StateKind.Cell ? "c" : "h", s.InputName, s.OutputName)).ToList();
+        var layers = info.StatePairs.Select(p => p.Node).Distinct(StringComparer.Ordinal).ToList();
+        return info.StatePairs.Select(p => Named(layers.IndexOf(p.Node), p.Kind, p.Input, p.Output)).ToList();
+    }
+
+    private static TritonState Named(int layer, string kind, string input, string output)
+    {
+        string suffix = string.Create(CultureInfo.InvariantCulture, $"{layer:00}_{kind}");
+        return new TritonState($"state_in_{suffix}", $"state_out_{suffix}", input, output);
     }
 
     private static int IndexOf(Google.Protobuf.Collections.RepeatedField<ValueInfoProto> values, string name)

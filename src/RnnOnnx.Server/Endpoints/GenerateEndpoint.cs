@@ -1,3 +1,4 @@
+using RnnOnnx.Onnx;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using RnnOnnx.Text;

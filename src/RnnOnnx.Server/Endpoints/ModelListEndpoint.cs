@@ -1,3 +1,4 @@
+using RnnOnnx.Onnx;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using RnnOnnx.Server.Contracts;
@@ -23,7 +24,7 @@ internal static class ModelListEndpoint
         Dictionary<string, object>? details = model.Forecaster is { } f
             ? new() { ["horizon"] = f.Horizon, ["window"] = f.WindowSize, ["season"] = f.Season, ["confidence"] = f.ConfidenceLevel }
             : model.Generator is { } g ? new() { ["vocabulary_size"] = g.Vocabulary.Count } : null;
-        return new ModelDescription(model.Name, model.Task, model.Ready, model.NotReadyReason, endpoints,
+        return new ModelDescription(model.Name, model.TaskName, model.Ready, model.NotReadyReason, endpoints,
             model.Info?.Inputs.Select(i => i.ToString()).ToArray() ?? [], model.Info?.Outputs.Select(o => o.ToString()).ToArray() ?? [], details);
     }
 }

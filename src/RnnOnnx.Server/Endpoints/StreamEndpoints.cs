@@ -1,3 +1,4 @@
+using RnnOnnx.Onnx;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

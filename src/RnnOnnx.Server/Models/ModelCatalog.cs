@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RnnOnnx.Onnx;
 using RnnOnnx.Server.Hosting;
 using RnnOnnx.Server.Problems;
 
@@ -17,7 +18,7 @@ internal sealed class ModelCatalog : IDisposable
         {
             var model = ModelLoader.Load(file, message => ServerLog.LoadWarning(logger, file, message));
             _models[model.Name] = model;
-            if (model.Ready) ServerLog.Serving(logger, model.Name, model.Task.Length > 0 ? model.Task : "run only", file);
+            if (model.Ready) ServerLog.Serving(logger, model.Name, model.TaskName.Length > 0 ? model.TaskName : "run only", file);
             else ServerLog.NotReady(logger, model.Name, model.NotReadyReason);
         }
         if (_models.Count == 0) ServerLog.NoModels(logger, options.ModelsDirectory);
@@ -29,14 +30,14 @@ internal sealed class ModelCatalog : IDisposable
 
     /// <summary>The model called <paramref name="name"/>, which must serve <paramref name="task"/> (null: any model, for /run).</summary>
     /// <exception cref="ProblemException">No such model (404), another task (404), or not ready (409).</exception>
-    public ServedModel Get(string name, string? task)
+    public ServedModel Get(string name, ModelTask? task)
     {
         var model = Find(name);
         if (model.Onnx is null) throw NotReady(model);
-        if (task is null) return model;
-        if (model.Task != task)
+        if (task is not { } wanted) return model;
+        if (model.Task != wanted)
             throw new ProblemException(404, "Wrong task for this model",
-                $"Model '{name}' is a {(model.Task.Length > 0 ? $"'{model.Task}'" : "plain ONNX (no rnnonnx.task)")} model, not a '{task}' model; see GET /v1/models for what each model serves.");
+                $"Model '{name}' is a {(model.TaskName.Length > 0 ? $"'{model.TaskName}'" : "plain ONNX (no rnnonnx.task)")} model, not a '{wanted.ToMetadataName()}' model; see GET /v1/models for what each model serves.");
         if (!model.Ready) throw NotReady(model);
         return model;
     }

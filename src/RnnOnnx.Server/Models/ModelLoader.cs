@@ -20,28 +20,28 @@ internal static class ModelLoader
         }
         catch (Exception e) when (e is RnnOnnxException or IOException or UnauthorizedAccessException)
         {
-            return new ServedModel { Name = name, File = path, Task = "", NotReadyReason = e.Message };
+            return new ServedModel { Name = name, File = path, TaskName = "", NotReadyReason = e.Message };
         }
-        string task = info.Metadata.GetValueOrDefault("rnnonnx.task", "");
+        string task = info.StepGraph.TaskName;
         try
         {
-            return task switch
+            return info.StepGraph.Task switch
             {
-                ModelTask.Forecast => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Forecaster = RnnForecastModel.Load(path) },
-                ModelTask.Generate => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Generator = TextGenerator.Load(path, warn: warn) },
+                ModelTask.Forecast => new ServedModel { Name = name, File = path, TaskName = task, Onnx = bytes, Info = info, Forecaster = RnnForecastModel.Load(path) },
+                ModelTask.Generate => new ServedModel { Name = name, File = path, TaskName = task, Onnx = bytes, Info = info, Generator = TextGenerator.Load(path, warn: warn) },
                 // A captioner is two files; the decoder (the step graph) serves /caption, the encoder only /run.
-                ModelTask.Caption when info.Metadata.GetValueOrDefault("rnnonnx.graph") == "encoder" => new ServedModel
+                ModelTask.Caption when info.StepGraph.Kind == OnnxGraphKind.Encoder => new ServedModel
                 {
-                    Name = name, File = path, Task = task, Onnx = bytes, Info = info,
+                    Name = name, File = path, TaskName = task, Onnx = bytes, Info = info,
                     NotReadyReason = $"this file is the encoder half of a captioner; caption with the model of its decoder file (named in its rnnonnx.config)",
                 },
-                ModelTask.Caption => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, Captioner = new ImageCaptioner(path, warn: warn) },
-                _ => new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info },
+                ModelTask.Caption => new ServedModel { Name = name, File = path, TaskName = task, Onnx = bytes, Info = info, Captioner = new ImageCaptioner(path, warn: warn) },
+                _ => new ServedModel { Name = name, File = path, TaskName = task, Onnx = bytes, Info = info },
             };
         }
         catch (Exception e) when (e is RnnOnnxException or InvalidOperationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
-            return new ServedModel { Name = name, File = path, Task = task, Onnx = bytes, Info = info, NotReadyReason = e.Message };
+            return new ServedModel { Name = name, File = path, TaskName = task, Onnx = bytes, Info = info, NotReadyReason = e.Message };
         }
     }
 }

@@ -16,8 +16,11 @@ internal sealed class ServedModel : IDisposable
 
     public required string File { get; init; }
 
-    /// <summary>The <c>rnnonnx.task</c> metadata, or "" when the file has none (any ONNX model: /run only).</summary>
-    public required string Task { get; init; }
+    /// <summary>The raw <c>rnnonnx.task</c> metadata, or "" when the file has none (any ONNX model: /run only).</summary>
+    public required string TaskName { get; init; }
+
+    /// <summary>The task the file names, or null when it names none or one this version does not know.</summary>
+    public ModelTask? Task => ModelTasks.TryParse(TaskName, out var task) ? task : null;
 
     /// <summary>The file's bytes (null when it could not be read), for <c>/run</c> and the listing.</summary>
     public byte[]? Onnx { get; init; }

@@ -28,11 +28,11 @@ public sealed class ModelFolder : IDisposable
         var chars = new Sequential(new Embedding(Vocabulary.Count, 4), new Lstm(8, returnSequences: true), new Dense(Vocabulary.Count));
         chars.Compile(new Adam(0.02f), new SoftmaxCrossEntropy());
         chars.Fit(TextWindows.Create(Vocabulary.Encode(text), window: 8), new FitOptions { Epochs = 2, BatchSize = 8, Seed = 3 });
-        OnnxExporter.Export(chars, File("chars"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = "generate", Config = Vocabulary.ToConfigJson() });
-        OnnxExporter.Export(chars, File("badcaption"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = "caption" });
+        OnnxExporter.Export(chars, File("chars"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = ModelTask.Generate, Config = Vocabulary.ToConfigJson() });
+        OnnxExporter.Export(chars, File("badcaption"), new OnnxExportOptions { Kind = OnnxGraphKind.Step, Task = ModelTask.Caption });
         foreach (string half in new[] { "captioner.onnx", "captioner.encoder.onnx" })
             System.IO.File.Copy(RnnOnnx.Tests.Repository.File("models", "caption", half), System.IO.Path.Combine(Path, half));
-        OnnxExporter.Export(chars, File("plain"), new OnnxExportOptions { Task = "sequence" });
+        OnnxExporter.Export(chars, File("plain"), new OnnxExportOptions { Task = ModelTask.Sequence });
         System.IO.File.WriteAllBytes(File("junk"), [1, 2, 3, 4, 5]);
     }
 

@@ -1,0 +1,46 @@
+namespace RnnOnnx.Onnx;
+
+/// <summary>
+/// The <c>metadata_props</c> keys every RnnOnnx export carries, and the values of <c>rnnonnx.graph</c>: the one place
+/// that writers (<see cref="OnnxExporter"/>, <see cref="OnnxEnsemble"/>) and readers (<see cref="StepGraph"/>) share.
+/// </summary>
+public static class RnnOnnxMetadata
+{
+    /// <summary>What the model is for: a <see cref="ModelTask"/> name (see <see cref="ModelTasks"/>).</summary>
+    public const string Task = "rnnonnx.task";
+
+    /// <summary>The RnnOnnx version that wrote the file.</summary>
+    public const string Version = "rnnonnx.version";
+
+    /// <summary>JSON the product needs besides the weights (scaler, window, vocabulary, …).</summary>
+    public const string Config = "rnnonnx.config";
+
+    /// <summary>Which graph the file is: <c>full</c>, <c>step</c> or <c>encoder</c> (see <see cref="GraphName"/>).</summary>
+    public const string Graph = "rnnonnx.graph";
+
+    /// <summary>The trainer's architecture JSON (for an ensemble: <c>{"format":"rnnonnx-ensemble", …, "members":[…]}</c>).</summary>
+    public const string Architecture = "rnnonnx.architecture";
+
+    /// <summary>The <c>rnnonnx.graph</c> value of a graph kind.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined kind.</exception>
+    public static string GraphName(OnnxGraphKind kind) => kind switch
+    {
+        OnnxGraphKind.Full => "full",
+        OnnxGraphKind.Step => "step",
+        OnnxGraphKind.Encoder => "encoder",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a graph kind."),
+    };
+
+    /// <summary>Reads a <c>rnnonnx.graph</c> value; null or unknown gives false.</summary>
+    public static bool TryParseGraph(string? name, out OnnxGraphKind kind)
+    {
+        (bool ok, kind) = name switch
+        {
+            "full" => (true, OnnxGraphKind.Full),
+            "step" => (true, OnnxGraphKind.Step),
+            "encoder" => (true, OnnxGraphKind.Encoder),
+            _ => (false, OnnxGraphKind.Full),
+        };
+        return ok;
+    }
+}
