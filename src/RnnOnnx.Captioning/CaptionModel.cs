@@ -5,7 +5,7 @@ using RnnOnnx.Runtime;
 namespace RnnOnnx.Captioning;
 
 /// <summary>
-/// A captioner exported by <see cref="CaptionTrainingResult.Export"/>, run on ONNX Runtime: the encoder turns a batch
+/// A captioner exported by <see cref="CaptionTrainingResult.Save"/>, run on ONNX Runtime: the encoder turns a batch
 /// of images into the decoder's initial states in one call, then each decoding step is one call of the decoder step
 /// model for every live hypothesis of every image (greedy or beam search). Thread-safe; dispose it to free the sessions.
 /// </summary>

@@ -49,6 +49,7 @@ internal static class CommandLine
         root.Subcommands.Add(ScenesCommand.Create(output));
         root.Subcommands.Add(CaptionCommand.Create(output, error));
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(MotorCommand.Create(output, error));
         return root;
     }
 }

@@ -91,36 +91,60 @@ public sealed class RnnForecastEngine : IDisposable
         return Read(path, model);
     }
 
-    private static RnnForecastEngine Read(string path, RnnForecastModel? model)
+    private static RnnForecastEngine Read(string path, RnnForecastModel? model) =>
+        Read(path, model, (bytes, source) => RnnForecastModel.FromBytes(bytes, source));
+
+    /// <summary>
+    /// Reads a checkpoint; the model stored in it is opened by <paramref name="open"/> (tests watch it) and disposed
+    /// again when the rest of the file turns out to be bad. Every length field is checked before it is used, and an
+    /// error names the file and the field.
+    /// </summary>
+    internal static RnnForecastEngine Read(string path, RnnForecastModel? model, Func<byte[], string, RnnForecastModel> open)
     {
+        RnnForecastModel? opened = null;
         try
         {
             using var stream = File.OpenRead(path);
             using var r = new BinaryReader(stream, Encoding.UTF8);
             string magic = stream.Length < Magic.Length ? "" : r.ReadString();
             if (magic != Magic && magic != MagicWithoutDrift) throw new ModelFileException($"'{path}' is not a forecasting engine checkpoint.");
-            var onnx = r.ReadBytes(r.ReadInt32());
-            bool owns = model is null;
+            var onnx = r.ReadBytes(Length(r, path, "model length", stream.Length - stream.Position));
             if (model is not null && !SHA256.HashData(onnx).AsSpan().SequenceEqual(SHA256.HashData(model.OnnxModel)))
                 throw new ModelFileException($"Checkpoint '{path}' was written by another model: its weights or config differ from this model's.");
-            model ??= RnnForecastModel.FromBytes(onnx, $"Checkpoint '{path}'");
+            model ??= opened = open(onnx, $"Checkpoint '{path}'");
             string key = r.ReadString();
             var scaler = new SeriesScaler(r.ReadBoolean(), r.ReadDouble());
             if (magic == Magic) scaler = scaler with { Drift = r.ReadDouble() };
             double lastZ = r.ReadDouble();
             long observations = r.ReadInt64();
-            var output = ReadFloats(r);
-            var states = new float[r.ReadInt32()][];
-            for (int i = 0; i < states.Length; i++) states[i] = ReadFloats(r);
+            var output = ReadFloats(r, path, "output length");
+            var states = new float[Length(r, path, "state count", (stream.Length - stream.Position) / sizeof(int))][];
+            for (int i = 0; i < states.Length; i++) states[i] = ReadFloats(r, path, $"state {i} length");
             var expected = model.Session.ZeroStates();
             if (output.Length != model.Horizon || states.Length != expected.Length || states.Where((s, i) => s.Length != expected[i].Length).Any())
                 throw new ModelFileException($"Checkpoint '{path}' does not fit the model: its state has other shapes.");
             var steps = model.Session.CreateStream();
             model.Session.WriteStates(steps, states);
-            return new RnnForecastEngine(model, owns, key, scaler, steps, output, lastZ, observations);
+            return new RnnForecastEngine(model, opened is not null, key, scaler, steps, output, lastZ, observations);
         }
-        catch (EndOfStreamException e) { throw new ModelFileException($"Checkpoint '{path}' is truncated.", e); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ModelFileException($"Checkpoint '{path}' cannot be read: {e.Message}", e); }
+        catch (Exception e)
+        {
+            opened?.Dispose();
+            throw e switch
+            {
+                EndOfStreamException => new ModelFileException($"Checkpoint '{path}' is truncated.", e),
+                IOException or UnauthorizedAccessException => new ModelFileException($"Checkpoint '{path}' cannot be read: {e.Message}", e),
+                _ => e is ModelFileException ? e : new ModelFileException($"Checkpoint '{path}' is corrupt: {e.Message}", e),
+            };
+        }
+    }
+
+    /// <summary>A length field: at least 0 and at most what the rest of the file can hold.</summary>
+    private static int Length(BinaryReader r, string path, string field, long most)
+    {
+        int n = r.ReadInt32();
+        if (n < 0 || n > most) throw new ModelFileException($"Checkpoint '{path}' is corrupt: its {field} field is {n}, but only 0..{most} fit in the rest of the file.");
+        return n;
     }
 
     private static void WriteFloats(BinaryWriter w, float[] values)
@@ -129,10 +153,9 @@ public sealed class RnnForecastEngine : IDisposable
         foreach (var v in values) w.Write(v);
     }
 
-    private static float[] ReadFloats(BinaryReader r)
+    private static float[] ReadFloats(BinaryReader r, string path, string field)
     {
-        int n = r.ReadInt32();
-        if (n is < 0 or > 1 << 20) throw new ModelFileException("The checkpoint is corrupt (bad array length).");
+        int n = Length(r, path, field, (r.BaseStream.Length - r.BaseStream.Position) / sizeof(float));
         var values = new float[n];
         for (int i = 0; i < n; i++) values[i] = r.ReadSingle();
         return values;

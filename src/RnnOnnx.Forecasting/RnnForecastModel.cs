@@ -12,8 +12,7 @@ namespace RnnOnnx.Forecasting;
 /// A trained recurrent forecaster: one ONNX file (the seed ensemble's step graphs merged, with window, horizon,
 /// season, per-series scalers and calibrated interval widths as <c>rnnonnx.config</c>), run on ONNX Runtime.
 /// <code>
-/// using var model = RnnForecastModel.Train(new Dictionary&lt;string, IReadOnlyList&lt;double&gt;&gt; { [""] = history },
-///     new RnnForecastOptions { Horizon = 24, Season = 12, Seed = 1 });
+/// using var model = RnnForecastTrainer.Train([new ForecastSeries(history)], new RnnForecastOptions { Horizon = 24, Season = 12, Seed = 1 });
 /// RnnForecast next = model.Forecast(history);
 /// model.Save("airpassengers.onnx");
 /// </code>
@@ -22,11 +21,11 @@ public sealed class RnnForecastModel : IDisposable
 {
     private readonly ForecastSession _session;
 
-    private RnnForecastModel(byte[] onnx, ForecastConfig config, ExecutionProvider provider, Action<string>? warn)
+    internal RnnForecastModel(byte[] onnx, ForecastConfig config, ExecutionProvider provider, Action<string>? warn)
     {
         OnnxModel = onnx;
         Config = config;
-        _session = new ForecastSession(onnx, provider, warn);
+        _session = new ForecastSession(onnx, provider, Warnings.OrDefault(warn));
     }
 
     internal ForecastConfig Config { get; }
@@ -52,22 +51,7 @@ public sealed class RnnForecastModel : IDisposable
     public IReadOnlyCollection<string> SeriesKeys => Config.Series.Keys;
 
     /// <summary>The training report (null for a loaded model).</summary>
-    public ForecastTrainingReport? Report { get; private init; }
-
-    /// <summary>
-    /// Trains one global model over the series (key → values; NaN marks a missing value, filled by linear
-    /// interpolation and reported), each scaled on its own.
-    /// </summary>
-    /// <exception cref="DataException">A series is too short, constant, or all missing.</exception>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public static RnnForecastModel Train(IReadOnlyDictionary<string, IReadOnlyList<double>> series, RnnForecastOptions options,
-        Action<string>? log = null, ExecutionProvider? provider = null)
-    {
-        ArgumentNullException.ThrowIfNull(series);
-        ArgumentNullException.ThrowIfNull(options);
-        var (onnx, config, report) = ForecastTrainer.Train(series.ToList(), options, log);
-        return new RnnForecastModel(onnx, config, provider ?? ExecutionProvider.Cpu, log) { Report = report };
-    }
+    public ForecastTrainingReport? Report { get; internal init; }
 
     /// <summary>Forecasts the next <see cref="Horizon"/> points after <paramref name="history"/> (NaN = missing, filled).</summary>
     /// <param name="history">The series up to now.</param>
@@ -113,24 +97,34 @@ public sealed class RnnForecastModel : IDisposable
     public void Save(string path) => AtomicFile.WriteAllBytes(path, OnnxModel);
 
     /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    /// <param name="path">The ONNX file.</param>
+    /// <param name="provider">Where ONNX Runtime runs (default: CPU).</param>
+    /// <param name="warn">Receives load warnings (e.g. <see cref="ExecutionProvider.Auto(int)"/> falling back to the CPU); default: standard error (<see cref="Warnings.Default"/>).</param>
     /// <exception cref="ModelFileException">The file is not an RnnOnnx forecasting model.</exception>
-    public static RnnForecastModel Load(string path, ExecutionProvider? provider = null)
+    public static RnnForecastModel Load(string path, ExecutionProvider? provider = null, Action<string>? warn = null)
     {
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ModelFileException($"Model file '{path}' cannot be read: {e.Message}", e); }
-        return FromBytes(bytes, $"Model file '{path}'", provider);
+        return FromBytes(bytes, $"Model file '{path}'", provider, warn);
     }
 
-    internal static RnnForecastModel FromBytes(byte[] bytes, string source, ExecutionProvider? provider = null)
+    /// <summary>Opens a forecaster from the bytes of its ONNX file (already read, e.g. by a server that also serves the raw file).</summary>
+    /// <param name="bytes">The ONNX file's bytes.</param>
+    /// <param name="source">Names the model in error messages, e.g. <c>Model file 'x.onnx'</c>.</param>
+    /// <param name="provider">Where ONNX Runtime runs (default: CPU).</param>
+    /// <param name="warn">Receives load warnings; default: standard error.</param>
+    /// <exception cref="ModelFileException">The bytes are not an RnnOnnx forecasting model.</exception>
+    public static RnnForecastModel FromBytes(byte[] bytes, string source, ExecutionProvider? provider = null, Action<string>? warn = null)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
         IReadOnlyDictionary<string, string> metadata;
         try { metadata = OnnxModelInfo.Read(bytes).Metadata; }
         catch (Exception e) when (e is not RnnOnnxException) { throw new ModelFileException($"{source} is not an ONNX model: {e.Message}", e); }
         if (!metadata.TryGetValue(RnnOnnxMetadata.Task, out var task) || !ModelTasks.TryParse(task, out var parsed) || parsed != ModelTask.Forecast)
             throw new ModelFileException($"{source} is not a forecasting model (rnnonnx.task is '{task ?? "missing"}').");
         var config = ForecastConfig.Parse(metadata.GetValueOrDefault(RnnOnnxMetadata.Config, "{}"), source);
-        return new RnnForecastModel(bytes, config, provider ?? ExecutionProvider.Cpu, null);
+        return new RnnForecastModel(bytes, config, provider ?? ExecutionProvider.Cpu, warn);
     }
 
     internal (double[] Z, SeriesScaler Scaler) Prepare(IReadOnlyList<double> history, string key)
@@ -140,7 +134,7 @@ public sealed class RnnForecastModel : IDisposable
         if (history.Count < 2) throw new DataException($"The history of {name} has {history.Count} point(s); at least 2 are needed.");
         var y = MissingValues.Fill(history, name, out _);
         var scaler = Config.Series.TryGetValue(key, out var known) ? known
-            : SeriesScaler.Fit(y, Config.Transform == "none" ? ForecastTransform.None : Config.Transform == "log" ? ForecastTransform.Log : ForecastTransform.Auto, name);
+            : SeriesScaler.Fit(y, Config.Transform, name);
         if (scaler.Log && y.Any(v => v <= 0)) throw new DataException($"The history of {name} has values ≤ 0, but the model forecasts its log.");
         return (y.Select(scaler.Forward).ToArray(), scaler);
     }
@@ -161,6 +155,13 @@ public sealed class RnnForecastModel : IDisposable
         return new RnnForecast(forecast, lower, upper);
     }
 
+    /// <summary>Whether <see cref="Dispose"/> ran (for tests of who disposes what).</summary>
+    internal bool IsDisposed { get; private set; }
+
     /// <inheritdoc/>
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        IsDisposed = true;
+        _session.Dispose();
+    }
 }

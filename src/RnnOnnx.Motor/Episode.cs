@@ -164,6 +164,20 @@ public sealed partial class MotorTrainer
             return Loss(accumulateGradients: false);
         }
 
+        /// <summary>Mean distance (m) from the last fingertip position to the last goal, after <see cref="Forward"/>.</summary>
+        public double EndpointError()
+        {
+            Span<double> tip = stackalloc double[2];
+            double sum = 0;
+            for (int b = 0; b < _b; b++)
+            {
+                _e.Fingertip(_states.AsSpan((_t * _b + b) * _s, 2), tip);
+                var goal = _goal.AsSpan((_t * _b + b) * 2, 2);
+                sum += Math.Sqrt((tip[0] - goal[0]) * (tip[0] - goal[0]) + (tip[1] - goal[1]) * (tip[1] - goal[1]));
+            }
+            return sum / _b;
+        }
+
         /// <summary>The loss and, when asked, its direct gradients w.r.t. the body states (into _gStates).</summary>
         private (double Loss, double Position) Loss(bool accumulateGradients)
         {

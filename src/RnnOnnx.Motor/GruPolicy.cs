@@ -111,6 +111,28 @@ public sealed class GruPolicy
     }
 
     /// <summary>
+    /// A policy holding the weights of built Core layers (the inverse of <see cref="CopyTo"/>), e.g. of a controller
+    /// imported back from its ONNX file.
+    /// </summary>
+    /// <exception cref="ModelConfigurationException">A layer is unbuilt, the Dense layer is not sigmoid, or the sizes disagree.</exception>
+    public static GruPolicy FromLayers(Gru gru, Dense dense)
+    {
+        ArgumentNullException.ThrowIfNull(gru);
+        ArgumentNullException.ThrowIfNull(dense);
+        int h = gru.Units, m = dense.Units;
+        if (gru.Kernel.Value.Length % (3 * h) != 0 || dense.Kernel.Value.Length != h * m || dense.Activation != Activation.Sigmoid)
+            throw new ModelConfigurationException($"Core layers (Gru {h}, Dense {m} {dense.Activation}) are not a motor controller (Gru → Dense(sigmoid)).");
+        var p = new GruPolicy(gru.Kernel.Value.Length / (3 * h), h, m);
+        gru.Kernel.Value.CopyTo(p.W, 0);
+        gru.RecurrentKernel.Value.CopyTo(p.R, 0);
+        gru.Bias.Value.CopyTo(p.B, 0);
+        gru.RecurrentBias.Value.CopyTo(p.RB, 0);
+        dense.Kernel.Value.CopyTo(p.Wd, 0);
+        dense.Bias.Value.CopyTo(p.Bd, 0);
+        return p;
+    }
+
+    /// <summary>
     /// MotorNet's initialisation (EQUATIONS.md §8): Xavier-uniform input and output kernels, orthogonal recurrent
     /// kernel (Saxe et al. 2014), zero GRU biases, output bias −5 so the first excitations are σ(−5) ≈ 0.007.
     /// </summary>

@@ -153,6 +153,18 @@ public sealed partial class MotorTrainer
     }
 
     /// <summary>
+    /// Mean endpoint error (m): distance from the fingertip to the goal at the last step, over a batch of the training task
+    /// (with its noise) drawn from its own seed (the training stream is untouched).
+    /// </summary>
+    public double EndpointError(ulong seed, int batchSize = 64)
+    {
+        var ep = new Episode(this, batchSize);
+        ep.Sample(new MotorRng(seed));
+        ep.Forward();
+        return ep.EndpointError();
+    }
+
+    /// <summary>
     /// Adam (Kingma &amp; Ba 2015, bias-corrected) after scaling the gradient by min(1, clip/‖g‖) (global-norm
     /// clipping, as torch.nn.utils.clip_grad_norm_).
     /// </summary>

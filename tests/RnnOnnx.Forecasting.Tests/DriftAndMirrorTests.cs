@@ -40,7 +40,7 @@ public class DriftAndMirrorTests
         // A straight line in log space: every window looks alike, and the network (odd in its input) cannot carry the
         // trend by itself; the forecast continues the growth through the drift.
         var y = Enumerable.Range(0, 80).Select(t => 100 * Math.Exp(0.02 * t)).ToArray();
-        using var model = RnnForecastModel.Train(ForecastTestData.One(y), ForecastTestData.Fast(horizon: 4));
+        using var model = RnnForecastTrainer.Train(ForecastTestData.One(y), ForecastTestData.Fast(horizon: 4));
         var forecast = model.Forecast(y).Forecast;
         for (int h = 1; h <= 4; h++) Assert.Equal(y[^1] * Math.Exp(0.02 * h), forecast[h - 1], y[^1] * 0.01);
     }

@@ -8,7 +8,7 @@ public class ForecastBatchTests
     [Fact]
     public void A_batch_gives_each_series_what_it_gets_alone_in_input_order()
     {
-        using var model = RnnForecastModel.Train(One(Seasonal(120)), Fast());
+        using var model = RnnForecastTrainer.Train(One(Seasonal(120)), Fast());
         // Long and short histories (shorter than the window: their own call), a gap, an unseen key, another level.
         double[][] histories =
         [
@@ -37,8 +37,8 @@ public class ForecastBatchTests
     [Fact]
     public void Bad_histories_are_rejected_when_prepared_and_inputs_of_another_model_are_refused()
     {
-        using var model = RnnForecastModel.Train(One(Seasonal(100)), Fast());
-        using var other = RnnForecastModel.Train(One(Seasonal(100)), Fast(seed: 9));
+        using var model = RnnForecastTrainer.Train(One(Seasonal(100)), Fast());
+        using var other = RnnForecastTrainer.Train(One(Seasonal(100)), Fast(seed: 9));
         var tooShort = Assert.Throws<DataException>(() => model.PrepareInput([1.0]));
         Assert.Contains("1 point", tooShort.Message, StringComparison.Ordinal);
         Assert.Throws<DataException>(() => model.PrepareInput([double.NaN, double.NaN, double.NaN]));

@@ -9,7 +9,7 @@ public class RnnForecastEngineTests
     public void Engine_starts_where_the_model_forecasts_and_updates_move_it_on()
     {
         var y = Seasonal(110);
-        using var model = RnnForecastModel.Train(One(y[..100]), Fast());
+        using var model = RnnForecastTrainer.Train(One(y[..100]), Fast());
         using var engine = model.CreateEngine(y[..100]);
         Assert.Equal(model.Forecast(y[..100]).Forecast, engine.Predict().Forecast, new FloatTolerance(1e-4f));
         var before = engine.Predict().Forecast;
@@ -22,8 +22,8 @@ public class RnnForecastEngineTests
     public void Checkpoint_continues_exactly_and_refuses_another_model()
     {
         var y = Seasonal(110);
-        using var model = RnnForecastModel.Train(One(y[..100]), Fast());
-        using var other = RnnForecastModel.Train(One(y[..100]), Fast(seed: 99));
+        using var model = RnnForecastTrainer.Train(One(y[..100]), Fast());
+        using var other = RnnForecastTrainer.Train(One(y[..100]), Fast(seed: 99));
         string path = Path.Combine(Path.GetTempPath(), $"engine-{Guid.NewGuid():N}.ckpt");
         try
         {
@@ -45,7 +45,7 @@ public class RnnForecastEngineTests
     public void A_checkpoint_from_before_drift_loads_with_drift_zero()
     {
         var y = Seasonal(110);
-        using var model = RnnForecastModel.Train(One(y[..100]), Fast());
+        using var model = RnnForecastTrainer.Train(One(y[..100]), Fast());
         double drift = model.Config.Series[""].Drift, scale = model.Config.Series[""].Scale;
         Assert.NotEqual(0, drift);
         string path = Path.Combine(Path.GetTempPath(), $"engine-{Guid.NewGuid():N}.ckpt");
@@ -71,5 +71,73 @@ public class RnnForecastEngineTests
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
         public int GetHashCode(float obj) => 0;
+    }
+}
+
+/// <summary>Corrupt checkpoints: a typed error naming the file and the field, and nothing left open.</summary>
+public sealed class CorruptCheckpointTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"engine-corrupt-{Guid.NewGuid():N}.ckpt");
+
+    public void Dispose() => File.Delete(_path);
+
+    /// <summary>Writes a checkpoint of a stream with key "" and returns the offsets of its model and output length fields.</summary>
+    private (int ModelLength, int OutputLength) Write(RnnForecastModel model)
+    {
+        var y = Seasonal(100);
+        using var engine = model.CreateEngine(y);
+        engine.CheckPoint(_path);
+        // BinaryWriter: the magic string (1-byte length + 25 chars), the model's length and bytes, key "" (1 byte),
+        // log flag (1), scale, drift, last z (8 each), observations (8), then the output's length.
+        const int modelLength = 1 + 25;
+        return (modelLength, modelLength + 4 + model.OnnxModel.Length + 1 + 1 + 8 + 8 + 8 + 8);
+    }
+
+    private void Corrupt(int offset, int value)
+    {
+        var bytes = File.ReadAllBytes(_path);
+        BitConverter.GetBytes(value).CopyTo(bytes, offset);
+        File.WriteAllBytes(_path, bytes);
+    }
+
+    [Theory]
+    [InlineData(-5)]
+    [InlineData(int.MaxValue)]
+    public void A_bad_model_length_names_the_file_and_the_field(int value)
+    {
+        using var model = RnnForecastTrainer.Train(One(Seasonal(100)), Fast());
+        var (modelLength, _) = Write(model);
+        Corrupt(modelLength, value);
+        var e = Assert.Throws<ModelFileException>(() => RnnForecastEngine.Load(_path));
+        Assert.Contains(_path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("model length", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1 << 30)]
+    public void A_bad_output_length_names_the_file_and_the_field_and_disposes_the_model_it_opened(int value)
+    {
+        using var model = RnnForecastTrainer.Train(One(Seasonal(100)), Fast());
+        var (_, outputLength) = Write(model);
+        Corrupt(outputLength, value);
+        RnnForecastModel? opened = null;
+        var e = Assert.Throws<ModelFileException>(() => RnnForecastEngine.Read(_path, null, (bytes, source) => opened = RnnForecastModel.FromBytes(bytes, source)));
+        Assert.Contains(_path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("output length", e.Message, StringComparison.Ordinal);
+        Assert.NotNull(opened);
+        Assert.True(opened.IsDisposed);
+    }
+
+    [Fact]
+    public void A_sound_checkpoint_keeps_the_model_it_opened_until_the_engine_is_disposed()
+    {
+        using var model = RnnForecastTrainer.Train(One(Seasonal(100)), Fast());
+        Write(model);
+        RnnForecastModel? opened = null;
+        var engine = RnnForecastEngine.Read(_path, null, (bytes, source) => opened = RnnForecastModel.FromBytes(bytes, source));
+        Assert.False(opened!.IsDisposed);
+        engine.Dispose();
+        Assert.True(opened.IsDisposed);
     }
 }

@@ -10,8 +10,8 @@ public class RnnForecastModelTests
     public void Forecast_has_horizon_points_inside_their_intervals_and_is_deterministic_for_a_seed()
     {
         var y = Seasonal(120);
-        using var a = RnnForecastModel.Train(One(y), Fast());
-        using var b = RnnForecastModel.Train(One(y), Fast());
+        using var a = RnnForecastTrainer.Train(One(y), Fast());
+        using var b = RnnForecastTrainer.Train(One(y), Fast());
         var fa = a.Forecast(y);
         var fb = b.Forecast(y);
         Assert.Equal(6, fa.Forecast.Length);
@@ -28,8 +28,8 @@ public class RnnForecastModelTests
     public void A_different_seed_gives_a_different_model()
     {
         var y = Seasonal(120);
-        using var a = RnnForecastModel.Train(One(y), Fast(seed: 1));
-        using var b = RnnForecastModel.Train(One(y), Fast(seed: 2));
+        using var a = RnnForecastTrainer.Train(One(y), Fast(seed: 1));
+        using var b = RnnForecastTrainer.Train(One(y), Fast(seed: 2));
         Assert.NotEqual(a.Forecast(y).Forecast, b.Forecast(y).Forecast);
     }
 
@@ -37,7 +37,7 @@ public class RnnForecastModelTests
     public void Saved_model_loads_and_forecasts_the_same()
     {
         var y = Seasonal(100);
-        using var model = RnnForecastModel.Train(One(y), Fast());
+        using var model = RnnForecastTrainer.Train(One(y), Fast());
         string path = Path.Combine(Path.GetTempPath(), $"fc-{Guid.NewGuid():N}.onnx");
         try
         {
@@ -55,7 +55,7 @@ public class RnnForecastModelTests
     {
         var y = Seasonal(100);
         y[10] = double.NaN; y[11] = double.NaN; y[50] = double.NaN;
-        using var model = RnnForecastModel.Train(One(y), Fast());
+        using var model = RnnForecastTrainer.Train(One(y), Fast());
         Assert.Equal(3, model.Report!.MissingFilled[""]);
         Assert.All(model.Forecast(y).Forecast, v => Assert.True(float.IsFinite(v)));
     }
@@ -80,7 +80,7 @@ public class RnnForecastModelTests
     {
         var small = Seasonal(100, 1);
         var large = Seasonal(100, 2).Select(v => v * 1000).ToArray();
-        using var model = RnnForecastModel.Train(new Dictionary<string, IReadOnlyList<double>> { ["small"] = small, ["large"] = large }, Fast());
+        using var model = RnnForecastTrainer.Train([new ForecastSeries("small", small), new ForecastSeries("large", large)], Fast());
         Assert.Equal(2, model.SeriesKeys.Count);
         Assert.InRange(model.Forecast(small, "small").Forecast[0] / small[^1], 0.6, 1.6);
         Assert.InRange(model.Forecast(large, "large").Forecast[0] / large[^1], 0.6, 1.6);
@@ -92,14 +92,14 @@ public class RnnForecastModelTests
     public void Bad_series_are_refused_clearly(int n, string message)
     {
         var y = n > 0 ? Seasonal(n) : Enumerable.Repeat(5.0, 80).ToArray();
-        var e = Assert.Throws<DataException>(() => RnnForecastModel.Train(One(y), Fast()));
+        var e = Assert.Throws<DataException>(() => RnnForecastTrainer.Train(One(y), Fast()));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_horizon_below_one_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => RnnForecastModel.Train(One(Seasonal(80)), Fast(horizon: 0)));
+        var e = Assert.Throws<ArgumentException>(() => RnnForecastTrainer.Train(One(Seasonal(80)), Fast(horizon: 0)));
         Assert.Contains("horizon", e.Message, StringComparison.Ordinal);
     }
 }

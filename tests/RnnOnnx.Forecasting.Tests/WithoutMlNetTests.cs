@@ -9,7 +9,7 @@ public sealed class WithoutMlNetTests
     public void Training_forecasting_and_streaming_load_no_ML_NET_assembly()
     {
         var history = ForecastTestData.Seasonal(72);
-        using var model = RnnForecastModel.Train(ForecastTestData.One(history, "s"), ForecastTestData.Fast(horizon: 4));
+        using var model = RnnForecastTrainer.Train(ForecastTestData.One(history, "s"), ForecastTestData.Fast(horizon: 4));
         var forecast = model.Forecast(history, "s");
         Assert.Equal(4, forecast.Forecast.Length);
         using var engine = model.CreateEngine(history, "s");

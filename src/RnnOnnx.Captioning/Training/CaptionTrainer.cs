@@ -14,40 +14,46 @@ namespace RnnOnnx.Captioning;
 public static class CaptionTrainer
 {
     /// <summary>Trains on images and their captions.</summary>
-    /// <param name="images">Channels-first raw pixels (0..255), channels·height·width each (what ML.NET's ExtractPixels gives);
-    /// or, with <see cref="CaptionEncoder.Features"/>, one feature vector per image (all of one length).</param>
-    /// <param name="captions">One caption per image.</param>
-    /// <param name="options">Architecture and training options.</param>
-    /// <param name="fit">Progress callbacks, checkpoint and cancellation (its epochs, batch size and seed are taken from <paramref name="options"/>).</param>
+    /// <param name="data">The images and one caption per image.</param>
+    /// <param name="options">Architecture and training options (validated first), with the checkpoint to write and resume from.</param>
+    /// <param name="progress">Receives batches and epochs (work counted in images) and warnings, synchronously.</param>
+    /// <param name="cancellationToken">Stops training between batches (<see cref="OperationCanceledException"/>), after writing
+    /// <see cref="CaptionTrainingOptions.CheckpointPath"/> when there is one.</param>
     /// <exception cref="DataException">Counts differ, an image has the wrong number of values, or a caption is empty (named by index).</exception>
-    public static CaptionTrainingResult Train(IReadOnlyList<float[]> images, IReadOnlyList<string> captions, CaptionTrainingOptions options, FitOptions? fit = null)
+    /// <exception cref="ArgumentException">An option is out of range (named with its value).</exception>
+    public static CaptionTrainingResult Train(CaptionTrainingData data, CaptionTrainingOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(captions);
+        ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        var (images, captions) = (data.Images ?? throw new DataException("There are no images."), data.Captions ?? throw new DataException("There are no captions."));
         if (images.Count != captions.Count) throw new DataException($"There are {images.Count} images but {captions.Count} captions; each image needs one caption.");
         if (images.Count == 0) throw new DataException("There are no images to train on.");
+        var reporter = new TrainingProgressReporter(progress, "images");
         var vocabulary = CaptionVocabulary.Build(captions);
         int[] inputShape = options.Encoder == CaptionEncoder.Convolutional
             ? [3, options.ImageHeight, options.ImageWidth]
             : [images[0]?.Length ?? throw new DataException("Image 0 is missing.")];
-        var data = Dataset(images, captions, vocabulary, options, inputShape);
+        var dataset = Dataset(images, captions, vocabulary, options, inputShape);
 
         var model = Build(vocabulary, options);
-        long steps = (long)options.Epochs * (((int)(data.Count * (1 - options.ValidationSplit)) + options.BatchSize - 1) / options.BatchSize);
+        int trainCount = (int)(dataset.Count * (1 - options.ValidationSplit));
+        long steps = (long)options.Epochs * ((trainCount + options.BatchSize - 1) / options.BatchSize);
         model.Compile(new Adam(options.LearningRate) { GlobalClipNorm = 5f, Schedule = new CosineDecay(steps, 0.05f) }, new SoftmaxCrossEntropy());
-        var history = model.Fit(data, new FitOptions
+        reporter.Total = (long)trainCount * options.Epochs;
+        var (onBatch, onEpoch) = reporter.Callbacks("", options.Epochs, 0, trainCount, options.BatchSize);
+        var history = model.Fit(dataset, new FitOptions
         {
             Epochs = options.Epochs,
             BatchSize = options.BatchSize,
             ValidationSplit = options.ValidationSplit,
             Seed = options.Seed,
-            OnBatchEnd = fit?.OnBatchEnd,
-            OnEpochEnd = fit?.OnEpochEnd,
-            CheckpointPath = fit?.CheckpointPath,
-            ResumeFrom = fit?.ResumeFrom,
-            CancellationToken = fit?.CancellationToken ?? default,
+            OnBatchEnd = onBatch,
+            OnEpochEnd = onEpoch,
+            CheckpointPath = options.CheckpointPath,
+            ResumeFrom = options.ResumeFrom,
+            CancellationToken = cancellationToken,
         });
         return new CaptionTrainingResult(model, vocabulary, options, inputShape, history);
     }

@@ -36,7 +36,7 @@ public sealed class CaptionTrainingResult
     /// (or their folder). Both are written atomically.
     /// </summary>
     /// <returns>The encoder's path.</returns>
-    public string Export(string path)
+    public string Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);

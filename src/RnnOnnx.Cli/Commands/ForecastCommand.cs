@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RnnOnnx.Cli.Forecasting;
+using RnnOnnx.Cli.Training;
 using RnnOnnx.Forecasting;
 
 namespace RnnOnnx.Cli.Commands;
@@ -38,10 +39,9 @@ internal static class ForecastCommand
                 Epochs = parse.GetValue(epochs), EnsembleSize = parse.GetValue(ensemble),
             };
             bool toStdout = parse.GetValue(outFile) is null;
-            using var model = RnnForecastModel.Train(new Dictionary<string, IReadOnlyList<double>> { [""] = values }, options,
-                toStdout ? null : line => error.WriteLine(line));
-            int missing = model.Report!.MissingFilled.Values.Sum();
-            if (missing > 0) error.WriteLine($"note: {missing} missing value(s) in column '{name}' were filled by linear interpolation.");
+            // The trainer's lines go to standard error unless the forecast itself does; warnings (missing values filled) always do.
+            var lines = new PlainProgress(line => { if (!toStdout) error.WriteLine(line); }, message => error.WriteLine("warning: " + message));
+            using var model = RnnForecastTrainer.Train([new ForecastSeries(values)], options, new ProgressLines(lines, validation: null));
             var forecast = model.Forecast(values);
             // Outputs last, each atomic: a failure leaves no half-written file.
             if (parse.GetValue(save) is { } savePath) model.Save(savePath.FullName);

@@ -47,7 +47,7 @@ internal static class TrainCommand
             if (checkpoint is not null) Console.CancelKeyPress += onCancel;
             try
             {
-                output.WriteLine(TerminalProgress.Run(output, progress => r.Train(outPath, resumePath, progress, cancel.Token)));
+                output.WriteLine(TerminalProgress.Run(output, error, progress => r.Train(outPath, resumePath, progress, cancel.Token)));
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {

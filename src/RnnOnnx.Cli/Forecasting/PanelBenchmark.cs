@@ -32,12 +32,9 @@ internal static class PanelBenchmark
         var training = values[..^entry.Horizon];
         var actual = values[^entry.Horizon..];
         var clock = Stopwatch.StartNew();
-        var options = new RnnForecastOptions
-        {
-            Horizon = entry.Horizon, Season = entry.Season, Seed = template.Seed, Epochs = template.Epochs, EnsembleSize = template.EnsembleSize,
-            Units = template.Units, Cell = template.Cell, ConfidenceLevel = template.ConfidenceLevel, MaxWindowsPerSeries = template.MaxWindowsPerSeries,
-        };
-        using var model = RnnForecastModel.Train(new Dictionary<string, IReadOnlyList<double>> { [entry.Name] = training }, options);
+        // The template's options with the entry's horizon and season (its transform, window, dropout… as the template has them).
+        var options = template with { Horizon = entry.Horizon, Season = entry.Season };
+        using var model = RnnForecastTrainer.Train([new ForecastSeries(entry.Name, training)], options);
         var forecast = model.Forecast(training, entry.Name);
         double seconds = clock.Elapsed.TotalSeconds;
         var filled = FillForScale(training);

@@ -14,7 +14,7 @@ internal sealed class TrainingPace(long total)
     private long _done;
     private TimeSpan _time;
 
-    public long Total { get; } = total;
+    public long Total { get; set; } = total;
 
     public long Done => _done;
 

@@ -15,13 +15,13 @@ internal sealed record ForecastConfig
     [JsonPropertyName("window")] public int Window { get; init; }
     [JsonPropertyName("horizon")] public int Horizon { get; init; }
     [JsonPropertyName("season")] public int Season { get; init; }
-    [JsonPropertyName("transform")] public string Transform { get; init; } = "auto";
+    [JsonPropertyName("transform")] public ForecastTransform Transform { get; init; } = ForecastTransform.Auto;
     [JsonPropertyName("confidence")] public double Confidence { get; init; }
     /// <summary>Half-width of the interval at each horizon h, in scaled units (× the series' scale, around z).</summary>
     [JsonPropertyName("interval_halfwidth")] public double[] IntervalHalfWidth { get; init; } = [];
     [JsonPropertyName("calibration_residuals")] public int CalibrationResiduals { get; init; }
     [JsonPropertyName("ensemble")] public int Ensemble { get; init; }
-    [JsonPropertyName("cell")] public string Cell { get; init; } = "gru";
+    [JsonPropertyName("cell")] public ForecastCell Cell { get; init; } = ForecastCell.Gru;
     [JsonPropertyName("layers")] public int Layers { get; init; }
     [JsonPropertyName("units")] public int Units { get; init; }
     [JsonPropertyName("series")] public Dictionary<string, SeriesScaler> Series { get; init; } = [];

@@ -21,6 +21,10 @@ internal static class ForecastWindows
     /// <summary>The scaled first difference entering step t (t ≥ 1).</summary>
     public static float Input(double[] z, int t, double scale) => (float)((z[t] - z[t - 1]) / scale);
 
+    /// <summary>How many samples <see cref="Build"/> makes (each crop and its mirror image).</summary>
+    public static long Count(IReadOnlyList<(double[] Z, double Scale)> series, int window, int horizon, int maxPerSeries) =>
+        series.Sum(s => 2L * Math.Clamp(s.Z.Length - window - horizon, 0, maxPerSeries));
+
     /// <summary>Builds inputs [N, L, 1] and targets [N, L, H]; samples ordered oldest to newest, so a validation split from the end takes the last windows.</summary>
     public static (Tensor Inputs, Tensor Targets) Build(IReadOnlyList<(double[] Z, double Scale)> series, int window, int horizon, int maxPerSeries)
     {

@@ -15,16 +15,18 @@ public sealed class CaptionTrainingEstimator : IEstimator<CaptionTransformer>
     private readonly GenerateCaptionOptions _options;
     private readonly string _captionColumn;
     private readonly CaptionTrainingOptions _training;
-    private readonly FitOptions? _fit;
+    private readonly IProgress<TrainingProgress>? _progress;
+    private readonly CancellationToken _cancellationToken;
 
-    internal CaptionTrainingEstimator(GenerateCaptionOptions options, string captionColumn, CaptionTrainingOptions training, FitOptions? fit)
+    internal CaptionTrainingEstimator(GenerateCaptionOptions options, string captionColumn, CaptionTrainingOptions training,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(captionColumn);
         ArgumentNullException.ThrowIfNull(training);
         options.Validate();
         training.Validate();
-        (_options, _captionColumn, _training, _fit) = (options, captionColumn, training, fit);
+        (_options, _captionColumn, _training, _progress, _cancellationToken) = (options, captionColumn, training, progress, cancellationToken);
     }
 
     /// <summary>What the last <see cref="Fit"/> trained (history, vocabulary), or null before it.</summary>
@@ -62,8 +64,8 @@ public sealed class CaptionTrainingEstimator : IEstimator<CaptionTransformer>
                 texts.Add(caption.ToString());
             }
         }
-        LastTraining = CaptionTrainer.Train(images, texts, _training, _fit);
-        LastTraining.Export(_options.ModelPath);
+        LastTraining = CaptionTrainer.Train(new CaptionTrainingData(images, texts), _training, _progress, _cancellationToken);
+        LastTraining.Save(_options.ModelPath);
         return new CaptionEstimator(_options).Fit(input);
     }
 

@@ -1,8 +1,9 @@
 using Microsoft.ML;
 using RnnOnnx.Training;
 using RnnOnnx.Captioning;
+using RnnOnnx.ML.Captioning;
 
-namespace RnnOnnx.ML.Captioning;
+namespace RnnOnnx.ML;
 
 /// <summary>
 /// Image captioning in ML.NET pipelines, after ML.NET's image transforms:
@@ -36,12 +37,14 @@ public static class CaptioningCatalogExtensions
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="options">Where to write the model, the columns, and how to caption afterwards.</param>
     /// <param name="captionColumnName">The text column holding each image's caption.</param>
-    /// <param name="training">Architecture and training options (defaults suit 64×64 images).</param>
-    /// <param name="fit">Progress callbacks, checkpoint and cancellation.</param>
+    /// <param name="training">Architecture and training options, with checkpointing (defaults suit 64×64 images).</param>
+    /// <param name="progress">Receives <see cref="CaptionTrainer"/>'s progress and warnings when fitted.</param>
+    /// <param name="cancellationToken">Stops training between batches.</param>
     public static CaptionTrainingEstimator TrainCaptioner(this TransformsCatalog catalog, GenerateCaptionOptions options, string captionColumnName = "Text",
-                                                          CaptionTrainingOptions? training = null, FitOptions? fit = null)
+                                                          CaptionTrainingOptions? training = null, IProgress<TrainingProgress>? progress = null,
+                                                          CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new CaptionTrainingEstimator(options, captionColumnName, training ?? new CaptionTrainingOptions(), fit);
+        return new CaptionTrainingEstimator(options, captionColumnName, training ?? new CaptionTrainingOptions(), progress, cancellationToken);
     }
 }

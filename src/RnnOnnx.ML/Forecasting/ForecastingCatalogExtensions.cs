@@ -6,7 +6,7 @@ namespace RnnOnnx.ML;
 
 /// <summary>
 /// <c>mlContext.Forecasting.ForecastByRnn(...)</c>: a recurrent forecaster shaped like ML.NET's <c>ForecastBySsa</c>,
-/// trained by <see cref="RnnForecastModel.Train"/> and run on ONNX Runtime.
+/// trained by <see cref="RnnForecastTrainer.Train"/> and run on ONNX Runtime.
 /// </summary>
 /// <example>
 /// <code>

@@ -30,7 +30,7 @@ public sealed class RnnForecastEstimator : IEstimator<RnnForecastTransformer>
         if (columns.Outputs.Distinct(StringComparer.Ordinal).Count() != columns.Outputs.Count())
             throw new ArgumentException($"The forecast, lower and upper columns need different names, got {string.Join(", ", columns.Outputs.Select(n => $"'{n}'"))}.");
         if (columns.Key == columns.Input) throw new ArgumentException($"Column '{columns.Input}' cannot be both the series and its key.");
-        _options = Copy(options);
+        _options = options with { };
         _options.Validate();
         _columns = columns;
     }
@@ -42,7 +42,7 @@ public sealed class RnnForecastEstimator : IEstimator<RnnForecastTransformer>
         ArgumentNullException.ThrowIfNull(input);
         var series = RnnForecastColumnReader.ReadAll(input, _columns);
         RnnForecastModel model;
-        try { model = RnnForecastModel.Train(series.ToDictionary(p => p.Key, p => (IReadOnlyList<double>)p.Value), _options); }
+        try { model = RnnForecastTrainer.Train(series.Select(p => new ForecastSeries(p.Key, p.Value)).ToList(), _options); }
         catch (DataException e) { throw new DataException($"Input column '{_columns.Input}': {e.Message}"); }
         return new RnnForecastTransformer(model, _columns, series.ToDictionary(p => p.Key, p => p.Value.ToArray()));
     }
@@ -72,13 +72,6 @@ public sealed class RnnForecastEstimator : IEstimator<RnnForecastTransformer>
             if (column.Name == name) return column;
         throw new DataException($"{role} column '{name}' is not in the input; it has {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
     }
-
-    private static RnnForecastOptions Copy(RnnForecastOptions o) => new()
-    {
-        Horizon = o.Horizon, WindowSize = o.WindowSize, Season = o.Season, Transform = o.Transform, ConfidenceLevel = o.ConfidenceLevel,
-        Cell = o.Cell, Layers = o.Layers, Units = o.Units, Dropout = o.Dropout, Epochs = o.Epochs, EarlyStoppingPatience = o.EarlyStoppingPatience,
-        LearningRate = o.LearningRate, EnsembleSize = o.EnsembleSize, Seed = o.Seed, MaxWindowsPerSeries = o.MaxWindowsPerSeries,
-    };
 }
 
 /// <summary>Checks the series and key columns of a schema and reads them row by row.</summary>

@@ -2,6 +2,7 @@ using RnnOnnx.Captioning;
 using RnnOnnx.Forecasting;
 using RnnOnnx.Text;
 using RnnOnnx.Onnx;
+using RnnOnnx.Runtime;
 
 namespace RnnOnnx.Server.Models;
 
@@ -27,8 +28,8 @@ internal static class ModelLoader
         {
             return info.StepGraph.Task switch
             {
-                ModelTask.Forecast => new ServedModel { Name = name, File = path, TaskName = task, Onnx = bytes, Info = info, Forecaster = RnnForecastModel.Load(path) },
-                ModelTask.Generate => new ServedModel { Name = name, File = path, TaskName = task, Onnx = bytes, Info = info, Generator = TextGenerator.Load(path, warn: warn) },
+                ModelTask.Forecast => new ServedModel { Name = name, File = path, TaskName = task, Onnx = bytes, Info = info, Forecaster = RnnForecastModel.FromBytes(bytes, $"Model file '{path}'", warn: warn) },
+                ModelTask.Generate => new ServedModel { Name = name, File = path, TaskName = task, Onnx = bytes, Info = info, Generator = TextGenerator.Load(bytes, $"Model file '{path}'", ExecutionProvider.Cpu, intraOpThreads: 1, warn) },
                 // A captioner is two files; the decoder (the step graph) serves /caption, the encoder only /run.
                 ModelTask.Caption when info.StepGraph.Kind == OnnxGraphKind.Encoder => new ServedModel
                 {

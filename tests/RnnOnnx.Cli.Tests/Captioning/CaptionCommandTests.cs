@@ -111,10 +111,10 @@ public sealed class CaptionCommandTests : IDisposable
         File.WriteAllText(path, """{"task":"caption","scenes":{"count":"many"}}""");
         var r = Run("train", "--recipe", path, "--out", Path.Combine(_folder, "x.onnx"));
         Assert.Equal(1, r.Exit);
-        Assert.Contains("'scenes.count' must be an integer", r.Error, StringComparison.Ordinal);
+        Assert.Contains($"Recipe '{path}': member 'scenes.count' must be an integer.", r.Error, StringComparison.Ordinal);
         File.WriteAllText(path, """{"task":"caption","architecture":{"filters":[]}}""");
         Assert.Contains("architecture.filters", Run("train", "--recipe", path, "--out", Path.Combine(_folder, "x.onnx")).Error, StringComparison.Ordinal);
         File.WriteAllText(path, """{"task":"caption","colour":"red"}""");
-        Assert.Contains("'colour' is unknown", Run("train", "--recipe", path, "--out", Path.Combine(_folder, "x.onnx")).Error, StringComparison.Ordinal);
+        Assert.Contains("member 'colour' is unknown (CaptionTrainingOptions has no member of that name)", Run("train", "--recipe", path, "--out", Path.Combine(_folder, "x.onnx")).Error, StringComparison.Ordinal);
     }
 }

@@ -73,14 +73,14 @@ public sealed class ForecastRecipeTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"task":"forecast","data":"s.csv","horizon":3,"horzon":4}""", "Recipe field 'horzon' is unknown; known fields: task, data, column, horizon")]
-    [InlineData("""{"task":"forecast","data":"s.csv","horizon":"3"}""", "Recipe field 'horizon' must be an integer, got the string \"3\"")]
-    [InlineData("""{"task":"forecast","data":"s.csv","horizon":0}""", "Recipe field 'horizon' is 0; it must be between 1")]
-    [InlineData("""{"task":"forecast","data":"s.csv"}""", "Recipe field 'horizon' is missing")]
-    [InlineData("""{"task":"forecast","horizon":3}""", "Recipe field 'data' is missing")]
-    [InlineData("""{"task":"forecast","data":"s.csv","horizon":3,"architecture":{"cell":"rnn"}}""", "Recipe field 'architecture.cell' is 'rnn'; choose gru or lstm")]
-    [InlineData("""{"task":"forecast","data":"s.csv","horizon":3,"architecture":{"dropout":true}}""", "Recipe field 'architecture.dropout' must be a number, got true")]
-    [InlineData("""{"task":"forecast","data":"s.csv","horizon":3,"transform":"sqrt"}""", "Recipe field 'transform' is 'sqrt'; choose auto, none or log")]
+    [InlineData("""{"task":"forecast","data":"s.csv","horizon":3,"horzon":4}""", "The recipe: member 'horzon' is unknown (RnnForecastOptions has no member of that name).")]
+    [InlineData("""{"task":"forecast","data":"s.csv","horizon":"3"}""", "The recipe: member 'horizon' must be an integer.")]
+    [InlineData("""{"task":"forecast","data":"s.csv","horizon":0}""", "The recipe: RnnForecastOptions.Horizon (\"horizon\") must be at least 1, got 0.")]
+    [InlineData("""{"task":"forecast","data":"s.csv"}""", "The recipe: member 'horizon' is missing.")]
+    [InlineData("""{"task":"forecast","horizon":3}""", "The recipe: member 'data' is missing.")]
+    [InlineData("""{"task":"forecast","data":"s.csv","horizon":3,"architecture":{"cell":"rnn"}}""", "The recipe: member 'architecture.cell' must be one of the strings \"lstm\", \"gru\".")]
+    [InlineData("""{"task":"forecast","data":"s.csv","horizon":3,"architecture":{"dropout":true}}""", "The recipe: member 'architecture.dropout' must be a number.")]
+    [InlineData("""{"task":"forecast","data":"s.csv","horizon":3,"transform":"sqrt"}""", "The recipe: member 'transform' must be one of the strings \"auto\", \"none\", \"log\".")]
     public void Bad_fields_are_named(string json, string expected)
     {
         using var doc = JsonDocument.Parse(json);
@@ -91,12 +91,13 @@ public sealed class ForecastRecipeTests : IDisposable
     [Fact]
     public void A_bad_field_fails_the_command_with_one_line()
     {
-        var r = Run("train", "--recipe", Recipe("""
+        string recipe = Recipe("""
             "task": "forecast", "data": "series.csv", "horizon": 3, "ensembles": 2
-            """), "--out", Path.Combine(_dir, "m.onnx"));
+            """);
+        var r = Run("train", "--recipe", recipe, "--out", Path.Combine(_dir, "m.onnx"));
         Assert.Equal(1, r.Exit);
         Assert.Equal("", r.Output);
-        Assert.StartsWith("error: Recipe field 'ensembles' is unknown", r.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"error: Recipe '{recipe}': member 'ensembles' is unknown (RnnForecastOptions has no member of that name).", r.Error, StringComparison.Ordinal);
         Assert.Single(r.Error.TrimEnd().Split('\n'));
     }
 }

@@ -27,11 +27,11 @@ public sealed class RecipeTasksTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"task":"translate","data":"d"}""", "Recipe field 'task' is 'translate', which `rnnonnx train` does not know; known tasks: \"generate\", \"forecast\", \"caption\".")]
-    [InlineData("""{"data":"t.txt"}""", "Recipe field 'task' is missing; known tasks: \"generate\", \"forecast\", \"caption\".")]
-    [InlineData("""{"task":3,"data":"t.txt"}""", "Recipe field 'task' must be a string, got the number 3.")]
+    [InlineData("""{"task":"translate","data":"d"}""", "The recipe: member 'task' is 'translate', which `rnnonnx train` does not know; known tasks: \"generate\", \"forecast\", \"caption\".")]
+    [InlineData("""{"data":"t.txt"}""", "The recipe has no member 'task'; known tasks: \"generate\", \"forecast\", \"caption\".")]
+    [InlineData("""{"task":3,"data":"t.txt"}""", "The recipe: member 'task' must be a string, got 3; known tasks")]
     [InlineData("""[1,2]""", "The recipe must be a JSON object.")]
-    [InlineData("""{"task":"generate","data":"t.txt","horizon":3}""", "Recipe field 'horizon' is unknown; known fields: task, data, architecture")]
+    [InlineData("""{"task":"generate","data":"t.txt","horizon":3}""", "The recipe: member 'horizon' is unknown (TextTrainingOptions has no member of that name).")]
     public void Bad_tasks_and_fields_are_named(string json, string expected)
     {
         Assert.Contains(expected, Assert.Throws<DataException>(() => Parse(json)).Message, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class RecipeTasksTests : IDisposable
         File.WriteAllText(recipe, """{"task":"translate","data":"x.txt"}""");
         var r = Run("train", "--recipe", recipe, "--out", Path.Combine(_dir, "m.onnx"));
         Assert.Equal(1, r.Exit);
-        Assert.Equal("error: Recipe field 'task' is 'translate', which `rnnonnx train` does not know; known tasks: \"generate\", \"forecast\", \"caption\".", r.Error.TrimEnd());
+        Assert.Equal($"error: Recipe '{recipe}': member 'task' is 'translate', which `rnnonnx train` does not know; known tasks: \"generate\", \"forecast\", \"caption\".", r.Error.TrimEnd());
         Assert.False(File.Exists(Path.Combine(_dir, "m.onnx")));
     }
 

@@ -61,14 +61,14 @@ public sealed class TrainGenerateCommandTests : IDisposable
         // The same token Ctrl+C cancels in `rnnonnx train`; cancelled right after epoch 2 it stops inside epoch 3.
         var recipe = TextRecipe.Load(Recipe(4));
         string whole = Path.Combine(_folder, "whole.onnx"), cut = Path.Combine(_folder, "cut.onnx");
-        CharModelTrainer.Train(recipe, whole, null, new PlainProgress(_ => { }), CancellationToken.None);
+        recipe.Train(whole, null, new PlainProgress(_ => { }), CancellationToken.None);
         using var cancel = new CancellationTokenSource();
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            CharModelTrainer.Train(recipe, cut, null, new PlainProgress(line => { if (line.StartsWith("epoch 2/", StringComparison.Ordinal)) cancel.Cancel(); }), cancel.Token));
+            recipe.Train(cut, null, new PlainProgress(line => { if (line.StartsWith("epoch 2/", StringComparison.Ordinal)) cancel.Cancel(); }), cancel.Token));
         Assert.False(File.Exists(cut));
-        Assert.True(File.Exists(CharModelTrainer.CheckpointPath(cut)));
+        Assert.True(File.Exists(recipe.CheckpointPath(cut)!));
         var lines = new List<string>();
-        CharModelTrainer.Train(recipe, cut, CharModelTrainer.CheckpointPath(cut), new PlainProgress(lines.Add), CancellationToken.None);
+        recipe.Train(cut, recipe.CheckpointPath(cut)!, new PlainProgress(lines.Add), CancellationToken.None);
         Assert.StartsWith("epoch 3/4", lines[1], StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(cut));
 
@@ -77,10 +77,10 @@ public sealed class TrainGenerateCommandTests : IDisposable
         using var already = new CancellationTokenSource();
         already.Cancel();
         var seen = new List<string>();
-        Assert.ThrowsAny<OperationCanceledException>(() => CharModelTrainer.Train(recipe, early, null, new PlainProgress(seen.Add), already.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => recipe.Train(early, null, new PlainProgress(seen.Add), already.Token));
         Assert.Single(seen); // only the text line: no epoch ran
-        Assert.True(File.Exists(CharModelTrainer.CheckpointPath(early)));
-        CharModelTrainer.Train(recipe, early, CharModelTrainer.CheckpointPath(early), new PlainProgress(_ => { }), CancellationToken.None);
+        Assert.True(File.Exists(recipe.CheckpointPath(early)!));
+        recipe.Train(early, recipe.CheckpointPath(early)!, new PlainProgress(_ => { }), CancellationToken.None);
         Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(early));
     }
 
@@ -95,7 +95,7 @@ public sealed class TrainGenerateCommandTests : IDisposable
         AssertFails(Run("train", "--recipe", Recipe(1, "empty.txt"), "--out", model), "is empty");
         AssertFails(Run("train", "--recipe", Recipe(1, "binary.bin"), "--out", model), "is not a text file (a NUL byte at offset 4)");
         AssertFails(Run("train", "--recipe", Recipe(1, "latin1.txt"), "--out", model), "is not UTF-8 text");
-        AssertFails(Run("train", "--recipe", Recipe(1, extra: ",\"dropout\":0.1"), "--out", model), "'dropout' is unknown");
+        AssertFails(Run("train", "--recipe", Recipe(1, extra: ",\"dropout\":0.1"), "--out", model), "member 'dropout' is unknown (TextTrainingOptions has no member of that name)");
         Assert.False(File.Exists(model));
 
         Assert.Equal(0, Run("train", "--recipe", Recipe(1), "--out", model).Exit);

@@ -32,7 +32,7 @@ public sealed class CaptionTrainingTests : IDisposable
         var data = ml.Data.LoadFromEnumerable(scenes.Select(s => new Row { Pixels = s.ToPixels(), Text = s.Caption }).ToList());
         string path = Path.Combine(_folder, "tiny.onnx");
         var losses = new List<double>();
-        var estimator = ml.Transforms.TrainCaptioner(new GenerateCaptionOptions { ModelPath = path }, training: Tiny, fit: new FitOptions { OnEpochEnd = e => losses.Add(e.Loss) });
+        var estimator = ml.Transforms.TrainCaptioner(new GenerateCaptionOptions { ModelPath = path }, training: Tiny, progress: new EpochLosses(losses));
         using var transformer = estimator.Fit(data);
         Assert.True(File.Exists(path) && File.Exists(Path.Combine(_folder, "tiny.encoder.onnx")));
         Assert.Equal(2, losses.Count);
@@ -61,8 +61,8 @@ public sealed class CaptionTrainingTests : IDisposable
     public void Training_refuses_mismatched_data_naming_the_problem()
     {
         var images = new List<float[]> { new float[12288], new float[100] };
-        Assert.Contains("Image 1 has 100 values", Assert.Throws<DataException>(() => CaptionTrainer.Train(images, ["a red circle", "a blue square"], Tiny)).Message, StringComparison.Ordinal);
-        Assert.Contains("2 images but 1 captions", Assert.Throws<DataException>(() => CaptionTrainer.Train(images, ["a red circle"], Tiny)).Message, StringComparison.Ordinal);
-        Assert.Throws<ModelConfigurationException>(() => CaptionTrainer.Train(images, ["a", "b"], Tiny with { Filters = [4, 4, 4, 4, 4, 4, 4] }));
+        Assert.Contains("Image 1 has 100 values", Assert.Throws<DataException>(() => CaptionTrainer.Train(new CaptionTrainingData(images, ["a red circle", "a blue square"]), Tiny)).Message, StringComparison.Ordinal);
+        Assert.Contains("2 images but 1 captions", Assert.Throws<DataException>(() => CaptionTrainer.Train(new CaptionTrainingData(images, ["a red circle"]), Tiny)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => CaptionTrainer.Train(new CaptionTrainingData(images, ["a", "b"]), Tiny with { Filters = [4, 4, 4, 4, 4, 4, 4] }));
     }
 }

@@ -49,7 +49,7 @@ public sealed class FeatureEncoderTests : IDisposable
         var pipeline = ml.Transforms.ApplyOnnxModel("output", "input", ImageModel())
             .Append(ml.Transforms.TrainCaptioner(new GenerateCaptionOptions { ModelPath = captioner, InputColumnName = "output" },
                 training: new CaptionTrainingOptions { Encoder = CaptionEncoder.Features, FeatureUnits = 32, EmbeddingSize = 8, Units = 32, Epochs = 3, BatchSize = 16, LearningRate = 0.01f },
-                fit: new FitOptions { OnEpochEnd = e => losses.Add(e.Loss) }));
+                progress: new EpochLosses(losses)));
         var model = pipeline.Fit(data);
         try
         {

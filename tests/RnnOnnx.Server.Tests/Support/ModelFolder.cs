@@ -19,7 +19,7 @@ public sealed class ModelFolder : IDisposable
     {
         Path = Directory.CreateTempSubdirectory("rnnonnx-serve-").FullName;
         var options = new RnnForecastOptions { Horizon = 6, Season = 12, Units = 8, Epochs = 10, EnsembleSize = 1, Seed = 7, MaxWindowsPerSeries = 40 };
-        using (var trained = RnnForecastModel.Train(new Dictionary<string, IReadOnlyList<double>> { [""] = Series(120) }, options))
+        using (var trained = RnnForecastTrainer.Train([new ForecastSeries(Series(120))], options))
             trained.Save(File("air"));
         Forecaster = RnnForecastModel.Load(File("air"));
 

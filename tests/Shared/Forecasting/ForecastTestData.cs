@@ -16,5 +16,5 @@ internal static class ForecastTestData
         Horizon = horizon, Season = 12, Units = 8, Epochs = 15, EnsembleSize = 2, Seed = seed, EarlyStoppingPatience = 5, MaxWindowsPerSeries = 60,
     };
 
-    public static Dictionary<string, IReadOnlyList<double>> One(double[] values, string key = "") => new() { [key] = values };
+    public static ForecastSeries[] One(double[] values, string key = "") => [new ForecastSeries(key, values)];
 }

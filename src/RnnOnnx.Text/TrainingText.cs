@@ -1,10 +1,11 @@
 using System.Text;
 
-namespace RnnOnnx.Cli.Text;
+namespace RnnOnnx.Text;
 
-/// <summary>Reads a training text: strict UTF-8, not empty, not binary.</summary>
-internal static class TrainingText
+/// <summary>Reads a training text for <see cref="TextTrainer"/>: strict UTF-8, not empty, not binary.</summary>
+public static class TrainingText
 {
+    /// <summary>The text of the file at <paramref name="path"/> (a leading byte-order mark removed).</summary>
     /// <exception cref="DataException">The file is empty, not UTF-8, or contains NUL bytes (a binary file).</exception>
     public static string Read(string path)
     {

@@ -3,10 +3,12 @@ using RnnOnnx.Layers;
 using RnnOnnx.Losses;
 using RnnOnnx.Forecasting.Preparation;
 using RnnOnnx.Onnx;
+using RnnOnnx.Forecasting.Training;
 using RnnOnnx.Optimizers;
+using RnnOnnx.Runtime;
 using RnnOnnx.Training;
 
-namespace RnnOnnx.Forecasting.Training;
+namespace RnnOnnx.Forecasting;
 
 /// <summary>
 /// Trains a global forecaster over one or more series:
@@ -22,13 +24,41 @@ namespace RnnOnnx.Forecasting.Training;
 /// one horizon by √h (random-walk growth) and pooled; the half-width at h is the ⌈(N+1)c⌉-th smallest of N
 /// pooled scores, times √h.
 /// </summary>
-internal static class ForecastTrainer
+/// <remarks>
+/// Progress: one <see cref="TrainingProgress"/> per batch and epoch of every member's fit (stages "calibration i/E" and
+/// "final i/E", work counted in training windows), info lines for the data and each stage, and a warning per series
+/// whose missing values were filled.
+/// </remarks>
+public static class RnnForecastTrainer
 {
-    public static (byte[] Onnx, ForecastConfig Config, ForecastTrainingReport Report) Train(
-        IReadOnlyList<KeyValuePair<string, IReadOnlyList<double>>> input, RnnForecastOptions options, Action<string>? log)
+    /// <summary>
+    /// Trains one global model over the series (NaN marks a missing value, filled by linear interpolation and
+    /// reported as a warning), each scaled on its own. The model runs on the CPU; to run it elsewhere, Save it and
+    /// Load it with an execution provider.
+    /// </summary>
+    /// <param name="series">The series (distinct keys).</param>
+    /// <param name="options">How to train (validated first).</param>
+    /// <param name="progress">Receives epochs, losses, stage lines and warnings, synchronously; null: warnings go to standard error.</param>
+    /// <param name="cancellationToken">Stops training between batches (<see cref="OperationCanceledException"/>).</param>
+    /// <exception cref="DataException">No series, a duplicate key, or a series too short, constant or all missing.</exception>
+    /// <exception cref="ArgumentException">An option is out of range (named with its value).</exception>
+    public static RnnForecastModel Train(IReadOnlyList<ForecastSeries> series, RnnForecastOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        var reporter = new TrainingProgressReporter(progress, "windows");
+        var (onnx, config, report) = Fit(series, options, reporter, cancellationToken);
+        return new RnnForecastModel(onnx, config, ExecutionProvider.Cpu, reporter.Warn) { Report = report };
+    }
+
+    private static (byte[] Onnx, ForecastConfig Config, ForecastTrainingReport Report) Fit(
+        IReadOnlyList<ForecastSeries> input, RnnForecastOptions options, TrainingProgressReporter reporter, CancellationToken cancellationToken)
+    {
         if (input.Count == 0) throw new DataException("There is no series to train on.");
+        if (input.GroupBy(s => s?.Key ?? throw new DataException("A series is null.")).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+            throw new DataException($"Series key '{duplicate.Key}' is given {duplicate.Count()} times; keys must be distinct.");
         var clock = Stopwatch.StartNew();
         int horizon = options.Horizon;
         var series = new List<(string Key, double[] Z, SeriesScaler Scaler)>();
@@ -37,7 +67,11 @@ internal static class ForecastTrainer
         {
             string name = key.Length == 0 ? "the series" : $"'{key}'";
             var y = MissingValues.Fill(values, name, out int gaps);
-            if (gaps > 0) missing[key] = gaps;
+            if (gaps > 0)
+            {
+                missing[key] = gaps;
+                reporter.Warning($"{gaps} missing value(s) in {name} were filled by linear interpolation.");
+            }
             var scaler = SeriesScaler.Fit(y, options.Transform, name);
             series.Add((key, y.Select(scaler.Forward).ToArray(), scaler));
         }
@@ -53,12 +87,16 @@ internal static class ForecastTrainer
             throw new DataException($"{which} has {shortest} points, too short for a horizon of {horizon}: training needs at least " +
                 $"{Math.Max(window, MinWindow) + 2 * horizon + 1} (window {Math.Max(window, MinWindow)} + horizon {horizon} to learn + horizon {horizon} to calibrate intervals + 1).");
         }
-        log?.Invoke($"season {season}, window {window}, horizon {horizon}, {series.Count} series" +
+        reporter.Info($"season {season}, window {window}, horizon {horizon}, {series.Count} series" +
             (missing.Count > 0 ? $", filled {missing.Values.Sum()} missing value(s) by linear interpolation" : ""));
 
-        // Calibration run.
+        // Calibration run. The work (in windows) of both runs is known up to the final run's epochs: planned as the most.
         var calibration = series.Select(s => (s.Z[..^horizon], s.Scaler.Scale)).ToList();
-        var (members, epochs) = FitEnsemble(calibration, window, options, earlyStopping: true, log);
+        var final = series.Select(s => (s.Z, s.Scaler.Scale)).ToList();
+        long calibrationWindows = ForecastWindows.Count(calibration, window, horizon, options.MaxWindowsPerSeries);
+        long finalWindows = ForecastWindows.Count(final, window, horizon, options.MaxWindowsPerSeries);
+        reporter.Total = options.EnsembleSize * (long)options.Epochs * (calibrationWindows + finalWindows);
+        var (members, epochs) = FitEnsemble(calibration, window, options, "calibration", 0, earlyStopping: true, reporter, cancellationToken);
         var scores = new List<double>();
         foreach (var s in series)
         {
@@ -75,24 +113,20 @@ internal static class ForecastTrainer
         scores.Sort();
         int rank = Math.Min(scores.Count, (int)Math.Ceiling((scores.Count + 1) * options.ConfidenceLevel));
         double q = scores[rank - 1];
-        log?.Invoke($"calibrated {options.ConfidenceLevel:P0} intervals on {scores.Count} out-of-sample errors; final training for {epochs} epochs");
+        reporter.Info($"calibrated {options.ConfidenceLevel:P0} intervals on {scores.Count} out-of-sample errors; final training for {epochs} epochs");
 
         // Final run on everything, for the epochs the calibration run found best.
-        var final = series.Select(s => (s.Z, s.Scaler.Scale)).ToList();
-        var finalOptions = new RnnForecastOptions
-        {
-            Horizon = horizon, Cell = options.Cell, Layers = options.Layers, Units = options.Units, Dropout = options.Dropout,
-            Epochs = epochs, EarlyStoppingPatience = 0, LearningRate = options.LearningRate, EnsembleSize = options.EnsembleSize,
-            Seed = options.Seed, MaxWindowsPerSeries = options.MaxWindowsPerSeries,
-        };
-        var (finalMembers, _) = FitEnsemble(final, window, finalOptions, earlyStopping: false, log);
+        long calibrationDone = options.EnsembleSize * (long)options.Epochs * calibrationWindows;
+        reporter.Total = calibrationDone + options.EnsembleSize * (long)epochs * finalWindows;
+        var finalOptions = options with { Epochs = epochs, EarlyStoppingPatience = 0 };
+        var (finalMembers, _) = FitEnsemble(final, window, finalOptions, "final", calibrationDone, earlyStopping: false, reporter, cancellationToken);
 
         var config = new ForecastConfig
         {
-            Window = window, Horizon = horizon, Season = season, Transform = options.Transform.ToString().ToLowerInvariant(),
+            Window = window, Horizon = horizon, Season = season, Transform = options.Transform,
             Confidence = options.ConfidenceLevel,
             IntervalHalfWidth = Enumerable.Range(1, horizon).Select(h => q * Math.Sqrt(h)).ToArray(),
-            CalibrationResiduals = scores.Count, Ensemble = options.EnsembleSize, Cell = options.Cell.ToString().ToLowerInvariant(),
+            CalibrationResiduals = scores.Count, Ensemble = options.EnsembleSize, Cell = options.Cell,
             Layers = options.Layers, Units = options.Units,
             Series = series.ToDictionary(s => s.Key, s => s.Scaler),
         };
@@ -105,35 +139,49 @@ internal static class ForecastTrainer
         return (OnnxEnsemble.Mean(exported), config, report);
     }
 
-    private static (List<Sequential> Members, int Epochs) FitEnsemble(
-        List<(double[] Z, double Scale)> data, int window, RnnForecastOptions options, bool earlyStopping, Action<string>? log)
+    /// <summary>
+    /// Trains the ensemble and returns it with the epochs for a final run: the median of the members' best epochs, at
+    /// least 10 (a short early stop on noisy validation windows is not trusted) but never more than were asked for.
+    /// </summary>
+    private static (List<Sequential> Members, int Epochs) FitEnsemble(List<(double[] Z, double Scale)> data, int window, RnnForecastOptions options,
+        string stage, long doneBefore, bool earlyStopping, TrainingProgressReporter reporter, CancellationToken cancellationToken)
     {
         var (x, y) = ForecastWindows.Build(data, window, options.Horizon, options.MaxWindowsPerSeries);
         var members = new List<Sequential>();
         var bestEpochs = new List<int>();
         bool validate = earlyStopping && options.EarlyStoppingPatience > 0 && x.Dim(0) >= 10;
+        long perEpoch = (long)x.Dim(0);
         for (int e = 0; e < options.EnsembleSize; e++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            // Windows are planned at the most epochs per member; a member that stops early leaves the rest uncounted.
+            var (onBatch, onEpoch) = reporter.Callbacks($"{stage} {e + 1}/{options.EnsembleSize}", options.Epochs,
+                doneBefore + e * (long)options.Epochs * perEpoch, perEpoch, BatchSize);
             var model = Build(options);
             model.Compile(new Adam(options.LearningRate) { GlobalClipNorm = 1f }, new MeanAbsoluteError());
             var history = model.Fit(x, y, new FitOptions
             {
                 Epochs = options.Epochs,
-                BatchSize = 32,
+                BatchSize = BatchSize,
                 Seed = (ulong)(uint)options.Seed * 1000003UL + (ulong)e,
                 // "Validation on the last windows": Keras-style split from the end, where the newest windows are.
                 ValidationSplit = validate ? 0.2 : 0,
                 EarlyStopping = validate ? new EarlyStopping(options.EarlyStoppingPatience) : null,
+                OnBatchEnd = onBatch,
+                OnEpochEnd = onEpoch,
+                CancellationToken = cancellationToken,
             });
             int best = validate ? history.BestEpoch : history.Loss.Count;
             bestEpochs.Add(best);
-            log?.Invoke($"  member {e + 1}/{options.EnsembleSize}: {history.Loss.Count} epochs, loss {history.Loss[^1]:F3}" +
+            reporter.Info($"  member {e + 1}/{options.EnsembleSize}: {history.Loss.Count} epochs, loss {history.Loss[^1]:F3}" +
                 (validate ? $", best validation {history.ValidationLoss.Min():F3} at epoch {best}" : ""));
             members.Add(model);
         }
         bestEpochs.Sort();
-        return (members, Math.Max(10, bestEpochs[bestEpochs.Count / 2]));
+        return (members, Math.Min(options.Epochs, Math.Max(10, bestEpochs[bestEpochs.Count / 2])));
     }
+
+    private const int BatchSize = 32;
 
     private static Sequential Build(RnnForecastOptions options)
     {
