@@ -13,21 +13,7 @@ internal static class CommandLine
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("rnnonnx: train recurrent networks in .NET and run them anywhere as ONNX.");
-        root.Options.Add(Verbose);
-        root.Subcommands.Add(DemoCommand.Create(output));
-        root.Subcommands.Add(ExportCommand.Create(output));
-        root.Subcommands.Add(InspectCommand.Create(output));
-        root.Subcommands.Add(BenchCommand.Create(output));
-        root.Subcommands.Add(RunCommand.Create(error));
-        root.Subcommands.Add(ForecastCommand.Create(output, error));
-        root.Subcommands.Add(TrainCommand.Create(output, error));
-        root.Subcommands.Add(GenerateCommand.Create(output, error));
-        root.Subcommands.Add(ScenesCommand.Create(output));
-        root.Subcommands.Add(CaptionCommand.Create(output, error));
-        root.Subcommands.Add(ServeCommand.Create());
-        root.Subcommands.Add(MotorCommand.Create(output, error));
-        var parsed = root.Parse(args);
+        var parsed = CreateRoot(output, error).Parse(args);
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -45,5 +31,25 @@ internal static class CommandLine
             if (parsed.GetValue(Verbose)) error.WriteLine(e);
             return 2;
         }
+    }
+
+    /// <summary>The command tree (also what deployment checks parse container arguments with).</summary>
+    public static RootCommand CreateRoot(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("rnnonnx: train recurrent networks in .NET and run them anywhere as ONNX.");
+        root.Options.Add(Verbose);
+        root.Subcommands.Add(DemoCommand.Create(output));
+        root.Subcommands.Add(ExportCommand.Create(output));
+        root.Subcommands.Add(InspectCommand.Create(output));
+        root.Subcommands.Add(BenchCommand.Create(output));
+        root.Subcommands.Add(RunCommand.Create(error));
+        root.Subcommands.Add(ForecastCommand.Create(output, error));
+        root.Subcommands.Add(TrainCommand.Create(output, error));
+        root.Subcommands.Add(GenerateCommand.Create(output, error));
+        root.Subcommands.Add(ScenesCommand.Create(output));
+        root.Subcommands.Add(CaptionCommand.Create(output, error));
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(MotorCommand.Create(output, error));
+        return root;
     }
 }
