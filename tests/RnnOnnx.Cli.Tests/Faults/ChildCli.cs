@@ -71,13 +71,17 @@ internal sealed class ChildCli : IDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds or the child exits (at most <paramref name="seconds"/>); true when it held.</summary>
-    public bool WaitUntil(Func<bool> condition, int seconds = 60)
+    /// <param name="condition">What to wait for.</param>
+    /// <param name="seconds">The bound.</param>
+    /// <param name="spin">Poll without pausing (to catch a file that exists for milliseconds); otherwise every 5 ms.</param>
+    public bool WaitUntil(Func<bool> condition, int seconds = 60, bool spin = false)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
         {
             if (condition()) return true;
             if (_process.HasExited) return condition();
+            if (!spin) Thread.Sleep(5);
         }
         return false;
     }
