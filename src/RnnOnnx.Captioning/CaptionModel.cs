@@ -74,33 +74,39 @@ public sealed class CaptionModel : IDisposable
 
     /// <summary>
     /// Opens a captioner from its decoder file, its encoder file (either names the other in its metadata), or the folder
-    /// holding them (which must hold exactly one captioner).
+    /// holding them (which must hold exactly one captioner). The two files must have been written together
+    /// (<see cref="CaptionTrainingResult.Save"/>: same pair id, and the decoder names the encoder's SHA-256), and the
+    /// file named in the metadata must lie inside the first file's folder (after resolving <c>..</c> and symbolic links).
     /// </summary>
-    /// <exception cref="ModelFileException">A file is missing or not a captioner half (the message says which and why).</exception>
+    /// <exception cref="ModelFileException">A file is missing, not a captioner half, not the other half of this
+    /// captioner (both files named), or named outside the model's folder (the message says which and why).</exception>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA was required and cannot start.</exception>
     public static CaptionModel Load(string path, ExecutionProvider? provider = null, Action<string>? warn = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string file = Directory.Exists(path) ? FindInFolder(path) : path;
         if (!File.Exists(file)) throw new ModelFileException($"Captioning model '{file}' does not exist.");
-        var (session, config, graph) = Open(file, provider, warn);
+        var first = Open(file, provider, warn);
         string folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
-        InferenceSession? other = null;
+        InferenceSession? otherSession = null;
         try
         {
-            string otherFile = Path.Combine(folder, graph == "encoder" ? config.DecoderFile : config.EncoderFile);
+            bool isEncoder = first.Graph == "encoder";
+            string otherName = isEncoder ? first.Config.DecoderFile : first.Config.EncoderFile;
+            string otherFile = CaptionPair.ResolveInside(folder, otherName, file, isEncoder ? "decoder" : "encoder");
             if (!File.Exists(otherFile))
-                throw new ModelFileException($"'{file}' is the {graph} of a captioner whose other half '{otherFile}' is missing; keep both files in one folder.");
-            (other, _, string otherGraph) = Open(otherFile, provider, warn);
-            if (otherGraph == graph) throw new ModelFileException($"'{file}' and '{otherFile}' are both {graph} graphs.");
-            return graph == "encoder"
-                ? new CaptionModel(session, other, config, otherFile)
-                : new CaptionModel(other, session, config, file);
+                throw new ModelFileException($"'{file}' is the {first.Graph} of a captioner whose other half '{otherFile}' is missing; keep both files in one folder.");
+            var other = Open(otherFile, provider, warn);
+            otherSession = other.Session;
+            if (other.Graph == first.Graph) throw new ModelFileException($"'{file}' and '{otherFile}' are both {first.Graph} graphs.");
+            var (encoder, decoder) = isEncoder ? (first, other) : (other, first);
+            CaptionPair.Check(encoder.Pair, decoder.Pair);
+            return new CaptionModel(encoder.Session, decoder.Session, first.Config, decoder.Pair.File);
         }
         catch
         {
-            session.Dispose();
-            other?.Dispose();
+            first.Session.Dispose();
+            otherSession?.Dispose();
             throw;
         }
     }
@@ -116,18 +122,23 @@ public sealed class CaptionModel : IDisposable
         };
     }
 
-    private static (InferenceSession Session, CaptionModelConfig Config, string Graph) Open(string file, ExecutionProvider? provider, Action<string>? warn)
+    private sealed record Opened(InferenceSession Session, CaptionModelConfig Config, string Graph, CaptionPair.Half Pair);
+
+    private static Opened Open(string file, ExecutionProvider? provider, Action<string>? warn)
     {
         InferenceSession session;
+        string sha256;
         try
         {
-            session = SessionFactory.Create(File.ReadAllBytes(file), provider ?? ExecutionProvider.Cpu, intraOpThreads: 0, warn ?? (m => Console.Error.WriteLine(m)), out _);
+            var bytes = File.ReadAllBytes(file);
+            sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            session = SessionFactory.Create(bytes, provider ?? ExecutionProvider.Cpu, intraOpThreads: 0, warn ?? (m => Console.Error.WriteLine(m)), out _);
         }
         catch (OnnxRuntimeException e)
         {
             throw new ModelFileException($"'{file}' is not a model ONNX Runtime can load: {e.Message.Trim()}", e);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelFileException($"'{file}' cannot be read: {e.Message}", e);
         }
@@ -140,7 +151,8 @@ public sealed class CaptionModel : IDisposable
             if (!RnnOnnxMetadata.TryParseGraph(graph, out var kind) || kind is not (OnnxGraphKind.Encoder or OnnxGraphKind.Step))
                 throw new ModelFileException($"'{file}' is a '{graph}' graph; a captioner is an encoder and a step decoder.");
             var config = CaptionModelConfig.Parse(meta.GetValueOrDefault(RnnOnnxMetadata.Config) ?? "{}", $"'{file}'");
-            return (session, config, graph);
+            var pair = new CaptionPair.Half(file, meta.GetValueOrDefault(RnnOnnxMetadata.Pair), meta.GetValueOrDefault(RnnOnnxMetadata.PairEncoderSha256), sha256);
+            return new Opened(session, config, graph, pair);
         }
         catch
         {

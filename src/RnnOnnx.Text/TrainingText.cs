@@ -9,6 +9,8 @@ public static class TrainingText
     /// <exception cref="DataException">The file is empty, not UTF-8, or contains NUL bytes (a binary file).</exception>
     public static string Read(string path)
     {
+        if (Directory.Exists(path)) throw new DataException($"The training text '{path}' is a folder; name a UTF-8 text file.");
+        if (!File.Exists(path)) throw new DataException($"The training text '{path}' does not exist.");
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length == 0) throw new DataException($"The training text '{path}' is empty.");
         // NUL never occurs in text; one is the cheapest sure sign of a binary file.

@@ -33,7 +33,9 @@ public sealed class CaptionTrainingResult
     /// <summary>
     /// Writes the decoder step model to <paramref name="path"/> and the encoder next to it as
     /// <c>NAME.encoder.onnx</c>; each file's metadata names the other, so <see cref="CaptionModel.Load"/> takes either
-    /// (or their folder). Both are written atomically.
+    /// (or their folder). Both are written atomically, the encoder first and the decoder last; both carry one pair id and
+    /// the decoder the encoder's SHA-256 (see <see cref="CaptionPair"/>), so an interrupted save or a file of another
+    /// training is refused by every reader instead of being run as a mixed pair.
     /// </summary>
     /// <returns>The encoder's path.</returns>
     public string Save(string path)
@@ -43,6 +45,7 @@ public sealed class CaptionTrainingResult
         string encoderPath = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + ".encoder.onnx");
         var config = new CaptionModelConfig(Vocabulary, Options.Encoder, _inputShape, Options.MaxLength, Path.GetFileName(encoderPath), Path.GetFileName(full));
         var (encoder, decoder) = OnnxExporter.Export(Model, new OnnxExportOptions { Task = CaptionModel.Task, Config = config.ToJson() });
+        (encoder, decoder) = CaptionPair.Seal(encoder, decoder);
         AtomicFile.WriteAllBytes(encoderPath, encoder);
         AtomicFile.WriteAllBytes(full, decoder);
         return encoderPath;

@@ -58,7 +58,8 @@ internal sealed class FitLoop
         _state = new TrainingState { Fingerprint = Fingerprint() };
         if (_options.ResumeFrom is { } resume)
         {
-            _state = CheckpointFile.Load(resume, _parameters, optimizer.StateArrays(_parameters).ToList(), _bestWeights, _state.Fingerprint);
+            int resumeBatches = (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
+            _state = CheckpointFile.Load(resume, _parameters, optimizer.StateArrays(_parameters).ToList(), _bestWeights, _state.Fingerprint, _train.Count, resumeBatches);
             _rng.SetState(_state.Rng);
             optimizer.Iterations = _state.Iterations;
         }

@@ -1,3 +1,5 @@
+using RnnOnnx.Onnx.Proto;
+
 namespace RnnOnnx.Onnx;
 
 /// <summary>
@@ -20,6 +22,37 @@ public static class RnnOnnxMetadata
 
     /// <summary>The trainer's architecture JSON (for an ensemble: <c>{"format":"rnnonnx-ensemble", …, "members":[…]}</c>).</summary>
     public const string Architecture = "rnnonnx.architecture";
+
+    /// <summary>
+    /// The id every file of a multi-file model (a captioner's encoder and decoder) carries: a SHA-256 of the files'
+    /// contents without it, so files from different trainings never share it. Readers refuse parts whose ids differ.
+    /// </summary>
+    public const string Pair = "rnnonnx.pair";
+
+    /// <summary>
+    /// In a captioner's decoder, the SHA-256 (lowercase hex) of the exact encoder file it was written with. The decoder
+    /// is written last, so it is the pair's commit record: an encoder without a decoder naming its hash is not part of a model.
+    /// </summary>
+    public const string PairEncoderSha256 = "rnnonnx.pair.encoder_sha256";
+
+    /// <summary>
+    /// The model with metadata entries set (an existing key's value is replaced, a new key appended); nothing else of
+    /// the model changes — graph and weights are serialized as they were read.
+    /// </summary>
+    /// <exception cref="ModelFileException">The bytes are not an ONNX model.</exception>
+    public static byte[] With(byte[] model, IEnumerable<KeyValuePair<string, string>> entries)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(entries);
+        var proto = OnnxModelInfo.Parse(model, "ONNX model");
+        foreach (var (key, value) in entries)
+        {
+            var existing = proto.MetadataProps.FirstOrDefault(p => p.Key == key);
+            if (existing is not null) existing.Value = value;
+            else proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
+        return Google.Protobuf.MessageExtensions.ToByteArray(proto);
+    }
 
     /// <summary>The <c>rnnonnx.graph</c> value of a graph kind.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined kind.</exception>
