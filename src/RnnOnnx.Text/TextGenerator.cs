@@ -34,7 +34,7 @@ public sealed class TextGenerator : IDisposable
     public static TextGenerator Load(string path, ExecutionProvider? provider = null, Action<string>? warn = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Load(File.ReadAllBytes(path), $"'{path}'", provider ?? ExecutionProvider.Cpu, intraOpThreads: 1, warn ?? (m => Console.Error.WriteLine(m)));
+        return Load(Serialization.InputFile.ReadAllBytes(path), $"'{path}'", provider ?? ExecutionProvider.Cpu, intraOpThreads: 1, warn ?? (m => Console.Error.WriteLine(m)));
     }
 
     /// <summary>Opens a step model from its bytes; <paramref name="source"/> names it in error messages.</summary>
@@ -46,14 +46,7 @@ public sealed class TextGenerator : IDisposable
     public static TextGenerator Load(byte[] model, string source, ExecutionProvider provider, int intraOpThreads, Action<string> warn)
     {
         InferenceSession session;
-        try
-        {
-            session = SessionFactory.Create(model, provider, intraOpThreads, warn, out _);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelFileException($"{source} is not a model ONNX Runtime can load: {e.Message.Trim()}", e);
-        }
+        session = SessionFactory.Create(model, source, provider, intraOpThreads, warn, out _);
         try
         {
             var contract = StepSession.ContractOf(session);

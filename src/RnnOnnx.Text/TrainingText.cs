@@ -9,7 +9,7 @@ public static class TrainingText
     /// <exception cref="DataException">The file is empty, not UTF-8, or contains NUL bytes (a binary file).</exception>
     public static string Read(string path)
     {
-        var bytes = File.ReadAllBytes(path);
+        var bytes = Serialization.InputFile.ReadAllBytes(path);
         if (bytes.Length == 0) throw new DataException($"The training text '{path}' is empty.");
         // NUL never occurs in text; one is the cheapest sure sign of a binary file.
         int nul = Array.IndexOf(bytes, (byte)0);

@@ -9,8 +9,8 @@ internal static class ExportCommand
 {
     public static Command Create(TextWriter output)
     {
-        var model = new Option<FileInfo>("--model") { Description = "Native model file written by Sequential.Save", Required = true };
-        var outPath = new Option<FileInfo>("--out") { Description = "ONNX file to write (atomically)", Required = true };
+        var model = new Option<string>("--model") { Description = "Native model file written by Sequential.Save", Required = true };
+        var outPath = CliPaths.Output("--out", "ONNX file to write (atomically; - = standard output)", required: true);
         var opset = new Option<int>("--opset") { Description = "ONNX opset, 14 to 21", DefaultValueFactory = _ => OnnxExportOptions.DefaultOpset };
         var step = new Option<bool>("--step") { Description = "Write the step model: recurrent state as explicit inputs and outputs" };
         var lengths = new Option<bool>("--sequence-lengths") { Description = "Add an int32 sequence_lens input for padded batches" };
@@ -25,8 +25,8 @@ internal static class ExportCommand
             string taskName = parse.GetValue(task)!;
             if (!ModelTasks.TryParse(taskName, out var modelTask))
                 throw new ArgumentException($"--task '{taskName}' is not a task; choose one of {string.Join(", ", ModelTasks.Names)}.");
-            var sequential = Sequential.Load(parse.GetValue(model)!.FullName);
-            string path = parse.GetValue(outPath)!.FullName;
+            var sequential = Sequential.Load(parse.GetValue(model)!);
+            string path = parse.GetValue(outPath)!;
             OnnxExporter.Export(sequential, path, new OnnxExportOptions
             {
                 Opset = parse.GetValue(opset),
@@ -34,7 +34,7 @@ internal static class ExportCommand
                 SequenceLengths = parse.GetValue(lengths),
                 Task = modelTask,
             });
-            output.WriteLine($"wrote {path}");
+            CliPaths.Wrote(output, path);
             return 0;
         });
         return command;

@@ -35,7 +35,7 @@ internal static class CheckpointFile
         string source = $"Checkpoint '{path}'";
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = Serialization.InputFile.OpenRead(path);
             using var reader = new BinaryReader(stream);
             ModelSerializer.ExpectMagic(reader, Magic, source, "an RnnOnnx checkpoint");
             var state = JsonSerializer.Deserialize<TrainingState>(ModelSerializer.ReadString(reader, source), StateJson)

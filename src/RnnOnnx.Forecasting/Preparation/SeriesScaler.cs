@@ -28,6 +28,12 @@ internal sealed record SeriesScaler(
     /// <summary>Mean change per step, in units of <paramref name="scale"/>, of a series of <paramref name="length"/> points that moved by <paramref name="change"/>.</summary>
     public static double MeanChange(double change, int length, double scale) => change / (length - 1) / scale;
 
+    /// <summary>A series' name as the subject of a sentence: "the series" → "The series", "'a'" → "Series 'a'".</summary>
+    internal static string Subject(string series) =>
+        series.Length == 0 ? "The series"
+        : series.StartsWith('\'') ? "Series " + series
+        : char.ToUpperInvariant(series[0]) + series[1..];
+
     /// <summary>Chooses the transform and the scale for a (gap-free) series.</summary>
     /// <exception cref="DataException">The series is constant, or log was asked for with a non-positive value.</exception>
     public static SeriesScaler Fit(ReadOnlySpan<double> y, ForecastTransform transform, string series)
@@ -35,12 +41,12 @@ internal sealed record SeriesScaler(
         bool positive = true;
         foreach (var v in y) positive &= v > 0;
         if (transform == ForecastTransform.Log && !positive)
-            throw new DataException($"Series {series} has values ≤ 0, so the log transform cannot be used (choose None or Auto).");
+            throw new DataException($"{Subject(series)} has values ≤ 0, so the log transform cannot be used (choose None or Auto).");
         bool log = transform == ForecastTransform.Log || (transform == ForecastTransform.Auto && positive);
         double sum = 0;
         for (int i = 1; i < y.Length; i++) sum += Math.Abs(log ? Math.Log(y[i]) - Math.Log(y[i - 1]) : y[i] - y[i - 1]);
         double scale = sum / Math.Max(1, y.Length - 1);
-        if (!(scale > 0)) throw new DataException($"Series {series} is constant ({y[0]}): there is nothing to learn; its forecast is that value.");
+        if (!(scale > 0)) throw new DataException($"{Subject(series)} is constant ({y[0]}): there is nothing to learn; its forecast is that value.");
         double change = log ? Math.Log(y[^1]) - Math.Log(y[0]) : y[^1] - y[0];
         return new SeriesScaler(log, scale, MeanChange(change, y.Length, scale));
     }

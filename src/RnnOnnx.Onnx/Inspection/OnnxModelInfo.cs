@@ -50,7 +50,7 @@ public sealed class OnnxModelInfo
     public static OnnxModelInfo Read(string path)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { bytes = Serialization.InputFile.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelFileException($"ONNX model '{path}' cannot be read: {e.Message}", e);
