@@ -30,7 +30,12 @@ internal static class CheckpointFile
     }
 
     /// <summary>Loads a checkpoint into the weights of an already built model whose architecture must match.</summary>
-    public static TrainingState Load(string path, IReadOnlyList<Parameter> weights, IReadOnlyList<float[]> optimizerSlots, IReadOnlyList<float[]> bestWeights, string fingerprint)
+    /// <remarks>
+    /// <c>samples</c> (training samples of the resumed run: a saved sample order must be a permutation of them) and
+    /// <c>batches</c> (its batches per epoch: the saved batch index must lie in [0, batches]) are checked when given (≥ 0).
+    /// </remarks>
+    public static TrainingState Load(string path, IReadOnlyList<Parameter> weights, IReadOnlyList<float[]> optimizerSlots, IReadOnlyList<float[]> bestWeights, string fingerprint,
+        int samples = -1, int batches = -1)
     {
         string source = $"Checkpoint '{path}'";
         try
@@ -42,6 +47,7 @@ internal static class CheckpointFile
                         ?? throw new ModelFileException($"{source} has no training state.");
             if (state.Fingerprint != fingerprint)
                 throw new ModelFileException($"{source} was written by another training run (model, optimizer, loss or data differ): {Explain(state.Fingerprint, fingerprint)}.");
+            Check(state, source, samples, batches);
             // Read everything into fresh arrays first: a truncated file must not leave model or optimizer half overwritten.
             var targets = weights.Select(p => p.Value).Concat(optimizerSlots).Concat(state.HasBestWeights ? bestWeights : []).ToList();
             var fresh = targets.Select(t => new float[t.Length]).ToList();
@@ -59,6 +65,37 @@ internal static class CheckpointFile
         catch (FileNotFoundException e)
         {
             throw new ModelFileException($"{source} does not exist.", e);
+        }
+    }
+
+    /// <summary>
+    /// The loop state's fields, each against what it can be: a damaged or edited checkpoint is refused naming the field,
+    /// expected and found, instead of resuming silently from nonsense or failing later with an index out of range.
+    /// </summary>
+    private static void Check(TrainingState state, string source, int samples, int batches)
+    {
+        void Field(bool ok, string field, object got, string expected)
+        {
+            if (!ok) throw new ModelFileException($"{source} is damaged: its training state field '{field}' is {got}, expected {expected}.");
+        }
+        Field(state.Epoch >= 0, "Epoch", state.Epoch, "≥ 0");
+        Field(state.Batch >= 0 && (batches < 0 || state.Batch <= batches), "Batch", state.Batch, batches < 0 ? "≥ 0" : $"between 0 and {batches} (batches per epoch)");
+        Field(state.OrderEpoch >= -1 && state.OrderEpoch <= state.Epoch, "OrderEpoch", state.OrderEpoch, $"between -1 and the epoch {state.Epoch}");
+        Field(state.Rng.Length == 4, "Rng", $"{state.Rng.Length} words", "4");
+        Field(state.Iterations >= 0, "Iterations", state.Iterations, "≥ 0");
+        Field(state.EpochSamples >= 0, "EpochSamples", state.EpochSamples, "≥ 0");
+        Field(state.Wait >= 0, "Wait", state.Wait, "≥ 0");
+        Field(state.BestEpoch >= 0 && state.BestEpoch <= Math.Max(state.Epoch, 0) + 1, "BestEpoch", state.BestEpoch, $"between 0 and {state.Epoch + 1}");
+        Field(state.Loss.Count <= state.Epoch + 1, "Loss", $"{state.Loss.Count} entries", $"at most {state.Epoch + 1} (one per epoch done)");
+        if (state.OrderEpoch == state.Epoch && samples >= 0)
+        {
+            Field(state.Order.Length == samples, "Order", $"{state.Order.Length} entries", $"{samples} (one per training sample)");
+            var seen = new bool[samples];
+            foreach (int i in state.Order)
+            {
+                Field(i >= 0 && i < samples && !seen[i], "Order", $"a list with entry {i}", $"a permutation of 0..{samples - 1}");
+                seen[i] = true;
+            }
         }
     }
 
