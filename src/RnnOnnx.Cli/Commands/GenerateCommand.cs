@@ -35,9 +35,10 @@ internal static class GenerateCommand
             options.Validate();
             using var generator = TextGenerator.Load(parse.GetValue(model)!, ExecutionProvider.Parse(parse.GetValue(provider)!), m => error.WriteLine(m));
             string text = parse.GetValue(prompt)!;
-            generator.Vocabulary.Encode(text); // fail on unknown characters before printing anything
+            var ids = generator.PromptIds(text); // fail on unknown characters before printing anything
             output.Write(CharVocabulary.Normalize(text));
-            generator.Generate(text, n, options, c => { output.Write(c); output.Flush(); });
+            // Streamed as sampled and not kept: --length 2147483647 runs until stopped, in constant memory.
+            generator.Continue([ids], n, options, c => { output.Write(c); output.Flush(); }, keepText: false);
             output.WriteLine();
             return 0;
         });
