@@ -1,6 +1,6 @@
 namespace RnnOnnx;
 
-/// <summary>An input cannot be read where it was named: the path is a folder, or it does not exist.</summary>
+/// <summary>An input cannot be read where it was named: the path is a folder, not a file.</summary>
 public sealed class InputPathException : RnnOnnxException
 {
     /// <summary>Creates the error.</summary>

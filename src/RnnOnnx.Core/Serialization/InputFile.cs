@@ -2,30 +2,24 @@ namespace RnnOnnx.Serialization;
 
 /// <summary>
 /// Opens input files so that the usual mistakes get a message naming them: a folder given where a file is expected
-/// ("'X' is a folder, not a file", not the operating system's "Access to the path is denied") and a missing file.
+/// ("'X' is a folder, not a file", not the operating system's "Access to the path is denied"); other I/O errors
+/// (a missing file) stay <see cref="IOException"/>s for the caller to wrap in its typed error.
 /// Every model, data and recipe read of the libraries and the command line goes through here.
 /// </summary>
 public static class InputFile
 {
     /// <summary>Opens <paramref name="path"/> for reading.</summary>
-    /// <exception cref="InputPathException">The path is a folder or does not exist.</exception>
+    /// <exception cref="InputPathException">The path is a folder.</exception>
     /// <exception cref="IOException">Reading failed otherwise.</exception>
     public static FileStream OpenRead(string path)
     {
         Check(path);
-        try { return File.OpenRead(path); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputPathException($"'{path}' does not exist.", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new InputPathException($"'{path}' cannot be read: permission denied.", e);
-        }
+        // A missing or unreadable file stays the IOException each caller wraps in its own typed error (model, data, checkpoint).
+        return File.OpenRead(path);
     }
 
     /// <summary>Reads all bytes of <paramref name="path"/>.</summary>
-    /// <exception cref="InputPathException">The path is a folder or does not exist.</exception>
+    /// <exception cref="InputPathException">The path is a folder.</exception>
     /// <exception cref="IOException">Reading failed otherwise.</exception>
     public static byte[] ReadAllBytes(string path)
     {
@@ -36,7 +30,7 @@ public static class InputFile
     }
 
     /// <summary>Reads all text of <paramref name="path"/> (UTF-8, or the encoding its byte-order mark names).</summary>
-    /// <exception cref="InputPathException">The path is a folder or does not exist.</exception>
+    /// <exception cref="InputPathException">The path is a folder.</exception>
     /// <exception cref="IOException">Reading failed otherwise.</exception>
     public static string ReadAllText(string path)
     {
