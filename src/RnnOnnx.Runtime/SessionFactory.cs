@@ -72,7 +72,7 @@ public static class SessionFactory
         }
         catch (Exception e) when (e is OnnxRuntimeException or OverflowException or OutOfMemoryException or InvalidOperationException)
         {
-            throw new ModelFileException($"{source} cannot be loaded by ONNX Runtime: {Reason(e)}", e);
+            throw new ModelFileException($"{source} is not a model ONNX Runtime can load: {Reason(e)}", e);
         }
     }
 
