@@ -97,7 +97,8 @@ public sealed record RnnForecastOptions
     public void Validate()
     {
         const string T = nameof(RnnForecastOptions);
-        if (Horizon <= 0 || Horizon > MaxHorizon) throw OptionsJson.Invalid(T, nameof(Horizon), "horizon", Horizon, $"between 1 and {MaxHorizon}");
+        if (Horizon <= 0) throw OptionsJson.Invalid(T, nameof(Horizon), "horizon", Horizon, "at least 1");
+        if (Horizon > MaxHorizon) throw OptionsJson.Invalid(T, nameof(Horizon), "horizon", Horizon, $"at most {MaxHorizon}");
         if (WindowSize < 0) throw OptionsJson.Invalid(T, nameof(WindowSize), "window", WindowSize, "at least 1 (or 0 for automatic)");
         if (Season < 0) throw OptionsJson.Invalid(T, nameof(Season), "season", Season, "at least 1 (or 0 to detect it)");
         if (!Enum.IsDefined(Transform)) throw OptionsJson.Invalid(T, nameof(Transform), "transform", (int)Transform, "auto, none or log");

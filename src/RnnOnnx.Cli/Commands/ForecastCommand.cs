@@ -36,8 +36,8 @@ internal static class ForecastCommand
         command.SetAction(parse =>
         {
             int h = parse.GetValue(horizon);
-            if (h <= 0 || h > RnnForecastOptions.MaxHorizon)
-                throw new ArgumentException($"--horizon must be between 1 and {RnnForecastOptions.MaxHorizon}, got {h}.");
+            if (h <= 0) throw new ArgumentException($"--horizon must be at least 1, got {h}.");
+            if (h > RnnForecastOptions.MaxHorizon) throw new ArgumentException($"--horizon must be at most {RnnForecastOptions.MaxHorizon}, got {h}.");
             string? outPath = parse.GetValue(outFile);
             // Only one output may take standard output.
             if (new[] { outPath, parse.GetValue(plot), parse.GetValue(save) }.Count(CliPaths.IsStandardOutput) > 1)
@@ -51,7 +51,6 @@ internal static class ForecastCommand
             });
             if (table.Series.Count > 1)
                 throw new ArgumentException($"'{parse.GetValue(input)}' holds {table.Series.Count} series (ids in column '{table.IdColumn}'); forecast takes one series for now: filter the rows of one id.");
-            foreach (var note in table.Notes) error.WriteLine(note);
             var series = table.Series[0];
             var values = series.Values.ToArray();
 
@@ -64,6 +63,8 @@ internal static class ForecastCommand
             var lines = new PlainProgress(line => { if (!toStdout && !stdoutTaken) error.WriteLine(line); }, message => error.WriteLine("warning: " + message));
             using var model = RnnForecastTrainer.Train([new ForecastSeries(values)], options, new ProgressLines(lines, validation: null));
             var forecast = model.Forecast(values);
+            // What was read (column, values, frequency), once it has been used: a failure stays one error line.
+            foreach (var note in table.Notes) error.WriteLine(note);
             var times = series.Times is { Count: > 0 } t && series.Frequency is { } frequency
                 ? Enumerable.Range(1, h).Select(k => frequency.Advance(t[^1], k)).ToList()
                 : null;
