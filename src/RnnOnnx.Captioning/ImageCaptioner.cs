@@ -52,7 +52,7 @@ public sealed class ImageCaptioner : IDisposable
         ArgumentNullException.ThrowIfNull(paths);
         return Caption(paths.Select(p => (p, (Func<byte[]>)(() => Directory.Exists(p)
             ? throw new DataException("this is a folder, not an image file")
-            : File.ReadAllBytes(p)))).ToList(), search);
+            : Serialization.InputFile.ReadAllBytes(p)))).ToList(), search);
     }
 
     /// <summary>Captions encoded images (file bytes), in order; <see cref="CaptionResult.Source"/> is the index.</summary>

@@ -104,7 +104,7 @@ public sealed class RnnForecastEngine : IDisposable
         RnnForecastModel? opened = null;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = Serialization.InputFile.OpenRead(path);
             using var r = new BinaryReader(stream, Encoding.UTF8);
             string magic = stream.Length < Magic.Length ? "" : r.ReadString();
             if (magic != Magic && magic != MagicWithoutDrift) throw new ModelFileException($"'{path}' is not a forecasting engine checkpoint.");

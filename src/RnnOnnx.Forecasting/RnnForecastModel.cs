@@ -21,11 +21,11 @@ public sealed class RnnForecastModel : IDisposable
 {
     private readonly ForecastSession _session;
 
-    internal RnnForecastModel(byte[] onnx, ForecastConfig config, ExecutionProvider provider, Action<string>? warn)
+    internal RnnForecastModel(byte[] onnx, ForecastConfig config, ExecutionProvider provider, Action<string>? warn, string source = "The forecasting model")
     {
         OnnxModel = onnx;
         Config = config;
-        _session = new ForecastSession(onnx, provider, Warnings.OrDefault(warn));
+        _session = new ForecastSession(onnx, source, provider, Warnings.OrDefault(warn));
     }
 
     internal ForecastConfig Config { get; }
@@ -104,7 +104,7 @@ public sealed class RnnForecastModel : IDisposable
     public static RnnForecastModel Load(string path, ExecutionProvider? provider = null, Action<string>? warn = null)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { bytes = Serialization.InputFile.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ModelFileException($"Model file '{path}' cannot be read: {e.Message}", e); }
         return FromBytes(bytes, $"Model file '{path}'", provider, warn);
     }
@@ -124,7 +124,7 @@ public sealed class RnnForecastModel : IDisposable
         if (!metadata.TryGetValue(RnnOnnxMetadata.Task, out var task) || !ModelTasks.TryParse(task, out var parsed) || parsed != ModelTask.Forecast)
             throw new ModelFileException($"{source} is not a forecasting model (rnnonnx.task is '{task ?? "missing"}').");
         var config = ForecastConfig.Parse(metadata.GetValueOrDefault(RnnOnnxMetadata.Config, "{}"), source);
-        return new RnnForecastModel(bytes, config, provider ?? ExecutionProvider.Cpu, warn);
+        return new RnnForecastModel(bytes, config, provider ?? ExecutionProvider.Cpu, warn, source);
     }
 
     internal (double[] Z, SeriesScaler Scaler) Prepare(IReadOnlyList<double> history, string key)

@@ -39,6 +39,9 @@ public sealed record RnnForecastOptions
     /// <summary>Points forecast at once (≥ 1); the network outputs all of them directly.</summary>
     [JsonPropertyName("horizon"), JsonRequired] public int Horizon { get; init; } = 12;
 
+    /// <summary>The longest <see cref="Horizon"/>: the network has one output per step ahead, and the series must be longer still.</summary>
+    public const int MaxHorizon = 10_000;
+
     /// <summary>Steps of history the network is trained to read (0 = automatic: max(3·season, 2·horizon, 16), capped by the data).</summary>
     [JsonPropertyName("window")] public int WindowSize { get; init; }
 
@@ -95,6 +98,7 @@ public sealed record RnnForecastOptions
     {
         const string T = nameof(RnnForecastOptions);
         if (Horizon <= 0) throw OptionsJson.Invalid(T, nameof(Horizon), "horizon", Horizon, "at least 1");
+        if (Horizon > MaxHorizon) throw OptionsJson.Invalid(T, nameof(Horizon), "horizon", Horizon, $"at most {MaxHorizon}");
         if (WindowSize < 0) throw OptionsJson.Invalid(T, nameof(WindowSize), "window", WindowSize, "at least 1 (or 0 for automatic)");
         if (Season < 0) throw OptionsJson.Invalid(T, nameof(Season), "season", Season, "at least 1 (or 0 to detect it)");
         if (!Enum.IsDefined(Transform)) throw OptionsJson.Invalid(T, nameof(Transform), "transform", (int)Transform, "auto, none or log");

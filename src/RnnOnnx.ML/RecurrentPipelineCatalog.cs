@@ -63,7 +63,7 @@ public static class RecurrentPipelineCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrEmpty(filePath);
         FileStream stream;
-        try { stream = File.OpenRead(filePath); }
+        try { stream = Serialization.InputFile.OpenRead(filePath); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelFileException($"Pipeline file '{filePath}' cannot be read: {e.Message}", e);

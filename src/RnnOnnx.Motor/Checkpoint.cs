@@ -47,7 +47,7 @@ public sealed partial class MotorTrainer
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            using var fs = File.OpenRead(path);
+            using var fs = Serialization.InputFile.OpenRead(path);
             using var r = new BinaryReader(fs, Encoding.UTF8);
             if (Encoding.ASCII.GetString(r.ReadBytes(Magic.Length)) != Magic)
                 throw new ModelFileException($"'{path}' is not an RnnOnnx motor checkpoint.");

@@ -42,20 +42,20 @@ public sealed record ExecutionProvider
     /// Reads <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>, <c>auto</c> or <c>auto:N</c> (case-insensitive), the form
     /// <see cref="ToString"/> writes and command lines take.
     /// </summary>
-    /// <exception cref="FormatException">The text is none of those.</exception>
+    /// <exception cref="ExecutionProviderFormatException">The text is none of those (a <see cref="FormatException"/>).</exception>
     public static ExecutionProvider Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var parts = text.Trim().ToUpperInvariant().Split(':');
         int device = 0;
         if (parts.Length > 2 || (parts.Length == 2 && !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out device)))
-            throw new FormatException($"Execution provider '{text}' is not cpu, cuda[:DEVICE] or auto[:DEVICE].");
+            throw new ExecutionProviderFormatException($"Execution provider '{text}' is not cpu, cuda[:DEVICE] or auto[:DEVICE].");
         return parts[0] switch
         {
             "CPU" when parts.Length == 1 => Cpu,
             "CUDA" => Cuda(device),
             "AUTO" => Auto(device),
-            _ => throw new FormatException($"Execution provider '{text}' is not cpu, cuda[:DEVICE] or auto[:DEVICE]."),
+            _ => throw new ExecutionProviderFormatException($"Execution provider '{text}' is not cpu, cuda[:DEVICE] or auto[:DEVICE]."),
         };
     }
 

@@ -17,8 +17,25 @@ public static class SessionFactory
 
     /// <summary>Creates the session; <paramref name="used"/> is the provider it actually runs on.</summary>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA was required and cannot start.</exception>
-    public static InferenceSession Create(byte[] model, ExecutionProvider requested, int intraOpThreads, Action<string> warn, out ExecutionProvider used)
+    /// <exception cref="ModelFileException">ONNX Runtime refuses the model (the message gives its reason).</exception>
+    public static InferenceSession Create(byte[] model, ExecutionProvider requested, int intraOpThreads, Action<string> warn, out ExecutionProvider used) =>
+        Create(model, "The ONNX model", requested, intraOpThreads, warn, out used);
+
+    /// <summary>
+    /// Creates the session; <paramref name="source"/> names the model in errors (a file as <c>'path'</c>), and
+    /// <paramref name="used"/> is the provider it actually runs on. Whatever ONNX Runtime refuses in the model — an
+    /// operator it does not have, a dimension that overflows, external data outside the model's folder, an IR
+    /// version it does not read, an undefined input, a cycle — is a <see cref="ModelFileException"/> naming the
+    /// model and ONNX Runtime's reason, never an internal error; ONNX Runtime's own log lines are silenced.
+    /// </summary>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA was required and cannot start.</exception>
+    /// <exception cref="ModelFileException">ONNX Runtime refuses the model (the message gives its reason).</exception>
+    public static InferenceSession Create(byte[] model, string source, ExecutionProvider requested, int intraOpThreads, Action<string> warn, out ExecutionProvider used)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(requested);
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        Quiet();
         if (requested.Kind != ExecutionProviderKind.Cpu)
         {
             Exception? failure = null;
@@ -49,7 +66,33 @@ public static class SessionFactory
             warn($"ExecutionProvider.Auto runs this model on the CPU: {reason}. (For the GPU: build with -p:RnnOnnxGpu=true, with CUDA 12.x and cuDNN 9.x installed.)");
         }
         used = ExecutionProvider.Cpu;
-        return CreateSession(model, intraOpThreads, cudaDevice: null);
+        try
+        {
+            return CreateSession(model, intraOpThreads, cudaDevice: null);
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or OverflowException or OutOfMemoryException or InvalidOperationException)
+        {
+            throw new ModelFileException($"{source} is not a model ONNX Runtime can load: {Reason(e)}", e);
+        }
+    }
+
+    /// <summary>ONNX Runtime's message without its "[ErrorCode:…]" prefix, on one line.</summary>
+    private static string Reason(Exception e)
+    {
+        string message = e.Message.Trim().ReplaceLineEndings(" ");
+        if (message.StartsWith("[ErrorCode:", StringComparison.Ordinal) && message.IndexOf(']', StringComparison.Ordinal) is int end and > 0)
+            message = message[(end + 1)..].Trim();
+        return message.Length > 600 ? message[..600] + "…" : message;
+    }
+
+    private static int _quiet;
+
+    /// <summary>ONNX Runtime logs through its environment too (coloured lines on stderr before our own error): only fatal ones.</summary>
+    private static void Quiet()
+    {
+        if (Interlocked.Exchange(ref _quiet, 1) == 1) return;
+        try { OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL; }
+        catch (OnnxRuntimeException) { }
     }
 
     private static InferenceSession CreateSession(byte[] model, int intraOpThreads, int? cudaDevice)
@@ -57,7 +100,8 @@ public static class SessionFactory
         using var options = new SessionOptions
         {
             // ONNX Runtime's own warnings (unused initializers and the like) are noise for users of a finished model.
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            // Its errors come back to us as exceptions and are reported once, as ours: it prints nothing itself.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
         if (intraOpThreads > 0) options.IntraOpNumThreads = intraOpThreads;
         if (cudaDevice is { } device) options.AppendExecutionProvider_CUDA(device);

@@ -34,7 +34,7 @@ public sealed class TextGenerator : IDisposable
     public static TextGenerator Load(string path, ExecutionProvider? provider = null, Action<string>? warn = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Load(File.ReadAllBytes(path), $"'{path}'", provider ?? ExecutionProvider.Cpu, intraOpThreads: 1, warn ?? (m => Console.Error.WriteLine(m)));
+        return Load(Serialization.InputFile.ReadAllBytes(path), $"'{path}'", provider ?? ExecutionProvider.Cpu, intraOpThreads: 1, warn ?? (m => Console.Error.WriteLine(m)));
     }
 
     /// <summary>Opens a step model from its bytes; <paramref name="source"/> names it in error messages.</summary>
@@ -46,14 +46,7 @@ public sealed class TextGenerator : IDisposable
     public static TextGenerator Load(byte[] model, string source, ExecutionProvider provider, int intraOpThreads, Action<string> warn)
     {
         InferenceSession session;
-        try
-        {
-            session = SessionFactory.Create(model, provider, intraOpThreads, warn, out _);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelFileException($"{source} is not a model ONNX Runtime can load: {e.Message.Trim()}", e);
-        }
+        session = SessionFactory.Create(model, source, provider, intraOpThreads, warn, out _);
         try
         {
             var contract = StepSession.ContractOf(session);
@@ -128,7 +121,11 @@ public sealed class TextGenerator : IDisposable
     /// <param name="length">Characters generated per prompt.</param>
     /// <param name="options">Temperature, top-k, top-p and seed; every row's sampler starts from the seed.</param>
     /// <param name="onFirstRowText">Receives row 0's characters as they are sampled.</param>
-    public string[] Continue(IReadOnlyList<int[]> prompts, int length, SamplingOptions options, Action<string>? onFirstRowText = null)
+    /// <param name="keepText">
+    /// False: nothing is kept, the texts returned are empty, and memory does not grow with <paramref name="length"/> —
+    /// for streaming row 0 through <paramref name="onFirstRowText"/> however long it runs.
+    /// </param>
+    public string[] Continue(IReadOnlyList<int[]> prompts, int length, SamplingOptions options, Action<string>? onFirstRowText = null, bool keepText = true)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(options);
@@ -173,7 +170,7 @@ public sealed class TextGenerator : IDisposable
 
         var samplers = new CharSampler[rows];
         var texts = new StringBuilder[rows];
-        for (int r = 0; r < rows; r++) (samplers[r], texts[r]) = (new CharSampler(options), new StringBuilder(length));
+        for (int r = 0; r < rows; r++) (samplers[r], texts[r]) = (new CharSampler(options), new StringBuilder(keepText ? Math.Min(length, 1 << 16) : 0));
         var next = new long[rows];
         for (int i = 0; i < length; i++)
         {
@@ -182,7 +179,7 @@ public sealed class TextGenerator : IDisposable
                 int id = samplers[r].Next(logits.AsSpan(r * classes, classes));
                 next[r] = id;
                 string c = Vocabulary.Decode(id);
-                texts[r].Append(c);
+                if (keepText) texts[r].Append(c);
                 if (r == 0) onFirstRowText?.Invoke(c);
             }
             if (i + 1 < length)

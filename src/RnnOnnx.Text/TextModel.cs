@@ -47,7 +47,7 @@ public sealed class TextModel : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { bytes = Serialization.InputFile.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ModelFileException($"Model file '{path}' cannot be read: {e.Message}", e); }
         return Open(bytes, $"'{path}'", provider ?? ExecutionProvider.Cpu, Warnings.OrDefault(warn), null);
     }

@@ -9,10 +9,10 @@ namespace RnnOnnx.Cli.Commands;
 /// <summary>`rnnonnx bench forecast --panel DIR [--out RESULTS.csv]`: the whole BASELINES.md protocol on our forecaster.</summary>
 internal static class BenchForecastCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var panel = new Option<DirectoryInfo>("--panel") { Description = "Directory with panel.json and SERIES.csv files", Required = true };
-        var outFile = new Option<FileInfo?>("--out") { Description = "Write per-series results as CSV" };
+        var outFile = CliPaths.Output("--out", "Write per-series results as CSV (- = standard output; the table then goes to standard error)");
         var only = new Option<string?>("--series") { Description = "Comma-separated series names (default: all)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed" };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 150, Description = "Most epochs per network" };
@@ -25,6 +25,8 @@ internal static class BenchForecastCommand
         };
         command.SetAction(parse =>
         {
+            // With the CSV on standard output, the table goes to standard error.
+            var table = CliPaths.IsStandardOutput(parse.GetValue(outFile)) ? error : output;
             string dir = parse.GetValue(panel)!.FullName;
             var entries = PanelBenchmark.ReadPanel(dir);
             if (parse.GetValue(only) is { } names)
@@ -36,17 +38,17 @@ internal static class BenchForecastCommand
             var template = new RnnForecastOptions { Seed = parse.GetValue(seed), Epochs = parse.GetValue(epochs), EnsembleSize = parse.GetValue(ensemble), Units = parse.GetValue(units), MaxWindowsPerSeries = parse.GetValue(maxWindows) };
             var clock = Stopwatch.StartNew();
             var results = new List<PanelBenchmark.Result>();
-            output.WriteLine($"{"series",-16} {"MASE",7} {"sMAPE",7} {"cover95",8} {"window",6} {"epochs",6} {"seconds",8} {"theta",7}");
+            table.WriteLine($"{"series",-16} {"MASE",7} {"sMAPE",7} {"cover95",8} {"window",6} {"epochs",6} {"seconds",8} {"theta",7}");
             foreach (var entry in entries)
             {
                 var r = PanelBenchmark.Run(dir, entry, template);
                 results.Add(r);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Series,-16} {r.Mase,7:F3} {r.Smape,7:F2} {r.Coverage,8:P0} {r.Window,6} {r.Epochs,6} {r.Seconds,8:F1} {r.ThetaMase,7:F3}"));
+                table.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Series,-16} {r.Mase,7:F3} {r.Smape,7:F2} {r.Coverage,8:P0} {r.Window,6} {r.Epochs,6} {r.Seconds,8:F1} {r.ThetaMase,7:F3}"));
             }
             double coverage = results.Sum(r => r.Coverage * r.Points) / results.Sum(r => r.Points);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            table.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{"mean",-16} {results.Average(r => r.Mase),7:F3} {results.Average(r => r.Smape),7:F2} {coverage,8:P1}   (theta {results.Average(r => r.ThetaMase):F3}; coverage over all {results.Sum(r => r.Points)} held-out points; {clock.Elapsed.TotalSeconds:F0} s in all)"));
-            if (parse.GetValue(outFile) is { } path) PanelBenchmark.WriteCsv(path.FullName, results);
+            if (parse.GetValue(outFile) is { } path) PanelBenchmark.WriteCsv(path, results);
             return 0;
         });
         return command;

@@ -16,25 +16,29 @@ namespace RnnOnnx.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 15 };
         var seed = new Option<ulong>("--seed") { Description = "Seed for data noise, weights, shuffling and dropout", DefaultValueFactory = _ => 7 };
         var threads = new Option<int>("--threads") { Description = "Threads for the kernels (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var save = new Option<FileInfo?>("--save") { Description = "Also write the trained model as a native model file" };
-        var onnx = new Option<FileInfo?>("--onnx") { Description = "Also export the trained model to this ONNX file" };
+        var save = CliPaths.Output("--save", "Also write the trained model as a native model file (- = standard output)");
+        var onnx = CliPaths.Output("--onnx", "Also export the trained model to this ONNX file (- = standard output)");
         var command = new Command("demo", "Train the seed documents' stacked LSTM on a generated noisy sine and report how well it fits.")
         {
             epochs, seed, threads, save, onnx,
         };
         command.SetAction(parse =>
         {
-            var model = Run(output, parse.GetValue(epochs), parse.GetValue(seed), parse.GetValue(threads));
-            if (parse.GetValue(save) is { } native) { model.Save(native.FullName); output.WriteLine($"wrote {native.FullName}"); }
+            int threadCount = parse.GetValue(threads);
+            if (threadCount < 1) throw new ArgumentException($"--threads must be at least 1, got {threadCount}.");
+            // With a model written to standard output, the progress lines go to standard error.
+            bool binaryOut = CliPaths.IsStandardOutput(parse.GetValue(save)) || CliPaths.IsStandardOutput(parse.GetValue(onnx));
+            var model = Run(binaryOut ? error : output, parse.GetValue(epochs), parse.GetValue(seed), threadCount);
+            if (parse.GetValue(save) is { } native) { model.Save(native); CliPaths.Wrote(output, native); }
             if (parse.GetValue(onnx) is { } file)
             {
-                OnnxExporter.Export(model, file.FullName, new OnnxExportOptions { Task = ModelTask.Forecast, Config = """{"window":10,"horizon":1}""" });
-                output.WriteLine($"wrote {file.FullName}");
+                OnnxExporter.Export(model, file, new OnnxExportOptions { Task = ModelTask.Forecast, Config = """{"window":10,"horizon":1}""" });
+                CliPaths.Wrote(output, file);
             }
             return 0;
         });

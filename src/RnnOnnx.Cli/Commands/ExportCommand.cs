@@ -13,7 +13,7 @@ internal static class ExportCommand
     public static Command Create(TextWriter output)
     {
         var model = new Option<FileInfo>("--model") { Description = "Native model file written by Sequential.Save (with --triton also an ONNX file)", Required = true };
-        var outPath = new Option<FileInfo>("--out") { Description = "ONNX file to write (atomically); required unless --triton" };
+        var outPath = CliPaths.Output("--out", "ONNX file to write (atomically; - = standard output); required unless --triton");
         var triton = new TritonExportCommand();
         var opset = new Option<int>("--opset") { Description = "ONNX opset, 14 to 21", DefaultValueFactory = _ => OnnxExportOptions.DefaultOpset };
         var step = new Option<bool>("--step") { Description = "Write the step model: recurrent state as explicit inputs and outputs" };
@@ -41,9 +41,9 @@ internal static class ExportCommand
             if (toTriton == parse.GetValue(outPath) is not null) throw new ArgumentException("Give exactly one of --out FILE.onnx and --triton REPO.");
             if (toTriton) return triton.Run(parse, parse.GetValue(model)!, sequential => OnnxExporter.Export(sequential, options), output);
             var sequential = Sequential.Load(parse.GetValue(model)!.FullName);
-            string path = parse.GetValue(outPath)!.FullName;
+            string path = parse.GetValue(outPath)!;
             OnnxExporter.Export(sequential, path, options);
-            output.WriteLine($"wrote {path}");
+            CliPaths.Wrote(output, path);
             return 0;
         });
         return command;

@@ -12,7 +12,7 @@ internal static class GenerateCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var model = new Option<FileInfo>("--model") { Description = "A text-generation step model made by `rnnonnx train`", Required = true };
+        var model = new Option<string>("--model") { Description = "A text-generation step model made by `rnnonnx train`", Required = true };
         var prompt = new Option<string>("--prompt") { Description = "Text to continue (characters must be in the model's vocabulary)", DefaultValueFactory = _ => "" };
         var length = new Option<int>("--length") { Description = "Characters to generate", DefaultValueFactory = _ => 300 };
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature; 0 = greedy", DefaultValueFactory = _ => 1f };
@@ -33,11 +33,12 @@ internal static class GenerateCommand
                 Temperature = parse.GetValue(temperature), TopK = parse.GetValue(topK), TopP = parse.GetValue(topP), Seed = parse.GetValue(seed),
             };
             options.Validate();
-            using var generator = TextGenerator.Load(parse.GetValue(model)!.FullName, ExecutionProvider.Parse(parse.GetValue(provider)!), m => error.WriteLine(m));
+            using var generator = TextGenerator.Load(parse.GetValue(model)!, ExecutionProvider.Parse(parse.GetValue(provider)!), m => error.WriteLine(m));
             string text = parse.GetValue(prompt)!;
-            generator.Vocabulary.Encode(text); // fail on unknown characters before printing anything
+            var ids = generator.PromptIds(text); // fail on unknown characters before printing anything
             output.Write(CharVocabulary.Normalize(text));
-            generator.Generate(text, n, options, c => { output.Write(c); output.Flush(); });
+            // Streamed as sampled and not kept: --length 2147483647 runs until stopped, in constant memory.
+            generator.Continue([ids], n, options, c => { output.Write(c); output.Flush(); }, keepText: false);
             output.WriteLine();
             return 0;
         });

@@ -8,12 +8,12 @@ internal static class InspectCommand
 {
     public static Command Create(TextWriter output)
     {
-        var model = new Argument<FileInfo>("model") { Description = "The ONNX model file" };
+        var model = new Argument<string>("model") { Description = "The ONNX model file" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
         var command = new Command("inspect", "Show an ONNX model's inputs, outputs, operators, recurrent state pairs and metadata.") { model, json };
         command.SetAction(parse =>
         {
-            var info = OnnxModelInfo.Read(parse.GetValue(model)!.FullName);
+            var info = OnnxModelInfo.Read(parse.GetValue(model)!);
             if (parse.GetValue(json)) output.WriteLine(info.ToJson());
             else Print(info, output);
             return 0;

@@ -40,7 +40,7 @@ internal static class MotorCommand
         {
             string recipePath = parse.GetValue(recipe)!.FullName;
             string text;
-            try { text = File.ReadAllText(recipePath); }
+            try { text = Serialization.InputFile.ReadAllText(recipePath); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new DataException($"Recipe '{recipePath}' cannot be read: {e.Message}");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using RnnOnnx.Forecasting;
 using RnnOnnx.Forecasting.Classical;
+using RnnOnnx.Forecasting.Data;
 using RnnOnnx.Serialization;
 
 namespace RnnOnnx.Cli.Forecasting;
@@ -22,13 +23,13 @@ internal static class PanelBenchmark
     {
         string path = Path.Combine(directory, "panel.json");
         if (!File.Exists(path)) throw new ArgumentException($"'{directory}' has no panel.json.");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        using var doc = JsonDocument.Parse(Serialization.InputFile.ReadAllText(path));
         return doc.RootElement.EnumerateArray().Select(e => new Entry(e.GetProperty("name").GetString()!, e.GetProperty("season").GetInt32(), e.GetProperty("horizon").GetInt32())).ToList();
     }
 
     public static Result Run(string directory, Entry entry, RnnForecastOptions template)
     {
-        var values = SeriesCsv.Read(Path.Combine(directory, entry.Name + ".csv"), null, out _);
+        var values = SeriesTable.Read(Path.Combine(directory, entry.Name + ".csv")).Series[0].Values.ToArray();
         var training = values[..^entry.Horizon];
         var actual = values[^entry.Horizon..];
         var clock = Stopwatch.StartNew();

@@ -12,7 +12,7 @@ internal static class MotorCsv
     public static List<double[]> Read(string path, string name, IReadOnlyList<string> columns, bool unitInterval)
     {
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = Serialization.InputFile.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataException($"'{name}' cannot be read: {e.Message}");

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using RnnOnnx.Cli.Forecasting;
 using RnnOnnx.Forecasting;
+using RnnOnnx.Forecasting.Data;
 
 namespace RnnOnnx.Cli.Training;
 
@@ -41,7 +41,10 @@ internal sealed record ForecastRecipe : ITrainingRecipe
     public string Train(string outPath, string? resumeFrom, ITrainingProgress progress, CancellationToken stop)
     {
         if (resumeFrom is not null) throw new ArgumentException("--resume: task \"forecast\" keeps no checkpoints (its ensemble trains with early stopping in one go); run the recipe again — the same seed gives the same model.");
-        var values = SeriesCsv.Read(Data, Column, out string name);
+        var table = SeriesTable.Read(Data, new SeriesTableOptions { ValueColumn = Column });
+        if (table.Series.Count > 1) throw new DataException($"'{Data}' holds {table.Series.Count} series; a forecast recipe takes one.");
+        var values = table.Series[0].Values.ToArray();
+        string name = table.ValueColumn;
         var clock = Stopwatch.StartNew();
         using var model = RnnForecastTrainer.Train([new ForecastSeries(values)], Options, new ProgressLines(progress, validation: null), stop);
         model.Save(outPath);

@@ -24,7 +24,7 @@ internal static class RecipeTasks
     /// <exception cref="DataException">Bad JSON, missing or unknown task, unknown member, wrong type or value (the message names the member and the file).</exception>
     public static ITrainingRecipe Load(string path)
     {
-        string json = File.ReadAllText(path);
+        string json = Serialization.InputFile.ReadAllText(path);
         string source = $"Recipe '{path}'";
         try
         {

@@ -56,16 +56,15 @@ internal sealed class FitLoop
         _rng = new Rng(_options.Seed ^ 0x5851F42D4C957F2DUL);
         _bestWeights = _options.EarlyStopping is { RestoreBestWeights: true } ? _parameters.Select(p => new float[p.Value.Length]).ToArray() : [];
         _state = new TrainingState { Fingerprint = Fingerprint() };
+        int batchSize = _options.BatchSize;
+        int batches = (_train.Count + batchSize - 1) / batchSize;
         if (_options.ResumeFrom is { } resume)
         {
-            int resumeBatches = (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
-            _state = CheckpointFile.Load(resume, _parameters, optimizer.StateArrays(_parameters).ToList(), _bestWeights, _state.Fingerprint, _train.Count, resumeBatches);
+            _state = CheckpointFile.Load(resume, _parameters, optimizer.StateArrays(_parameters).ToList(), _bestWeights, _state.Fingerprint, _train.Count, batches);
             _rng.SetState(_state.Rng);
             optimizer.Iterations = _state.Iterations;
         }
 
-        int batchSize = _options.BatchSize;
-        int batches = (_train.Count + batchSize - 1) / batchSize;
         var stopwatch = new Stopwatch();
         while (_state.Epoch < _options.Epochs && !_state.Stopped)
         {

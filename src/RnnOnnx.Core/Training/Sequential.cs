@@ -262,7 +262,7 @@ public sealed class Sequential : ITrainable
     {
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = Serialization.InputFile.OpenRead(path);
             return Load(stream, $"Model file '{path}'");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

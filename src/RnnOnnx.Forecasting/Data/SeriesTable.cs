@@ -78,7 +78,7 @@ public sealed class SeriesTable
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path)) throw new DataException($"'{path}' is a folder, not a CSV file.");
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = Serialization.InputFile.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataException($"'{path}' cannot be read: {e.Message}");

@@ -21,9 +21,9 @@ internal sealed class ForecastSession : IDisposable
     private readonly int[] _checkpointOrder;
     private readonly ConcurrentBag<StepSession> _pool = [];
 
-    public ForecastSession(byte[] model, ExecutionProvider provider, Action<string>? warn)
+    public ForecastSession(byte[] model, string source, ExecutionProvider provider, Action<string>? warn)
     {
-        _session = SessionFactory.Create(model, provider, intraOpThreads: 1, warn ?? (m => Console.Error.WriteLine(m)), out _);
+        _session = SessionFactory.Create(model, source, provider, intraOpThreads: 1, warn ?? (m => Console.Error.WriteLine(m)), out _);
         try
         {
             _graph = StepSession.ContractOf(_session);

@@ -14,7 +14,7 @@ internal static class MissingValues
         missing = result.Count(v => !double.IsFinite(v));
         if (missing == 0) return result;
         int first = Array.FindIndex(result, double.IsFinite);
-        if (first < 0) throw new DataException($"Series {series} has no observed value: all {result.Length} are missing.");
+        if (first < 0) throw new DataException($"{SeriesScaler.Subject(series)} has no observed value: all {result.Length} are missing.");
         for (int i = 0; i < first; i++) result[i] = result[first];
         int last = first;
         for (int i = first + 1; i < result.Length; i++)

@@ -28,19 +28,38 @@ internal sealed record SeriesScaler(
     /// <summary>Mean change per step, in units of <paramref name="scale"/>, of a series of <paramref name="length"/> points that moved by <paramref name="change"/>.</summary>
     public static double MeanChange(double change, int length, double scale) => change / (length - 1) / scale;
 
+    /// <summary>The largest magnitude a series may have: forecasts and intervals (a few times the values) stay finite in float32.</summary>
+    public const double MaxMagnitude = 1e36;
+
+    /// <summary>The smallest largest-magnitude a series may have: its forecasts stay normal float32 numbers, with full precision.</summary>
+    public const double MinMagnitude = 1e-30;
+
+    /// <summary>A series' name as the subject of a sentence: "the series" → "The series", "'a'" → "Series 'a'".</summary>
+    internal static string Subject(string series) =>
+        series.Length == 0 ? "The series"
+        : series.StartsWith('\'') ? "Series " + series
+        : char.ToUpperInvariant(series[0]) + series[1..];
+
     /// <summary>Chooses the transform and the scale for a (gap-free) series.</summary>
     /// <exception cref="DataException">The series is constant, or log was asked for with a non-positive value.</exception>
     public static SeriesScaler Fit(ReadOnlySpan<double> y, ForecastTransform transform, string series)
     {
         bool positive = true;
-        foreach (var v in y) positive &= v > 0;
+        double largest = 0;
+        foreach (var v in y) { positive &= v > 0; largest = Math.Max(largest, Math.Abs(v)); }
+        // Everything up to the forecast is in double and scale-free (logs and differences over the mean absolute
+        // difference), but a forecast is float32: outside its range values of 1e300 would come back as Infinity and
+        // values of 1e-300 as zeros. Refuse instead of answering wrong.
+        if (largest > MaxMagnitude || (largest > 0 && largest < MinMagnitude))
+            throw new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{Subject(series)} has values of magnitude {largest:G3}; forecasts are float32, so values must lie within ±{MaxMagnitude:G0} and the largest must be at least {MinMagnitude:G0}: rescale the series (e.g. divide by 1e{Math.Floor(Math.Log10(largest)):F0}) and multiply the forecast back."));
         if (transform == ForecastTransform.Log && !positive)
-            throw new DataException($"Series {series} has values ≤ 0, so the log transform cannot be used (choose None or Auto).");
+            throw new DataException($"{Subject(series)} has values ≤ 0, so the log transform cannot be used (choose None or Auto).");
         bool log = transform == ForecastTransform.Log || (transform == ForecastTransform.Auto && positive);
         double sum = 0;
         for (int i = 1; i < y.Length; i++) sum += Math.Abs(log ? Math.Log(y[i]) - Math.Log(y[i - 1]) : y[i] - y[i - 1]);
         double scale = sum / Math.Max(1, y.Length - 1);
-        if (!(scale > 0)) throw new DataException($"Series {series} is constant ({y[0]}): there is nothing to learn; its forecast is that value.");
+        if (!(scale > 0)) throw new DataException($"{Subject(series)} is constant ({y[0]}): there is nothing to learn; its forecast is that value.");
         double change = log ? Math.Log(y[^1]) - Math.Log(y[0]) : y[^1] - y[0];
         return new SeriesScaler(log, scale, MeanChange(change, y.Length, scale));
     }

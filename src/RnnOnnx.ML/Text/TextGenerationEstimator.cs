@@ -22,7 +22,7 @@ public sealed class TextGenerationEstimator : IEstimator<TextGenerationTransform
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Clone();
         _options.Validate();
-        try { _model = File.ReadAllBytes(_options.ModelFile); }
+        try { _model = Serialization.InputFile.ReadAllBytes(_options.ModelFile); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new ModelFileException($"Text model '{_options.ModelFile}' cannot be read: {e.Message}", e);

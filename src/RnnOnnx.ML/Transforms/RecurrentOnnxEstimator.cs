@@ -91,7 +91,7 @@ public sealed class RecurrentOnnxEstimator : IEstimator<RecurrentOnnxTransformer
 
     private static byte[] ReadModel(string path)
     {
-        try { return File.ReadAllBytes(path); }
+        try { return Serialization.InputFile.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new ModelFileException($"ONNX model '{path}' cannot be read: {e.Message}", e);

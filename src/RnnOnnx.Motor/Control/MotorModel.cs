@@ -130,7 +130,7 @@ public sealed class MotorModel
     {
         ArgumentNullException.ThrowIfNull(path);
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { bytes = Serialization.InputFile.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelFileException($"Motor model '{path}' cannot be read: {e.Message}", e);

@@ -53,7 +53,7 @@ public static class OnnxImporter
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = Serialization.InputFile.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or System.Security.SecurityException)
         {

@@ -50,7 +50,7 @@ public sealed class OnnxModelInfo
     public static OnnxModelInfo Read(string path)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { bytes = Serialization.InputFile.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelFileException($"ONNX model '{path}' cannot be read: {e.Message}", e);
@@ -62,7 +62,7 @@ public sealed class OnnxModelInfo
     public static OnnxModelInfo Read(byte[] bytes, string source = "ONNX model")
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        return From(Parse(bytes, source));
+        return From(Parse(bytes, source), source);
     }
 
     internal static ModelProto Parse(byte[] bytes, string source)
@@ -78,7 +78,7 @@ public sealed class OnnxModelInfo
         return model;
     }
 
-    internal static OnnxModelInfo From(ModelProto model)
+    internal static OnnxModelInfo From(ModelProto model, string source = "ONNX model")
     {
         var graph = model.Graph;
         var weights = graph.Initializer.Select(t => t.Name).ToHashSet();
@@ -103,8 +103,32 @@ public sealed class OnnxModelInfo
             StatePairs = pairs,
             StepGraph = contract,
             Metadata = metadata,
-            ParameterCount = graph.Initializer.Sum(t => t.Dims.Aggregate(1L, (a, d) => a * Math.Max(d, 0))),
+            ParameterCount = CountParameters(graph, source),
         };
+    }
+
+    /// <summary>The initializers' element count, in checked arithmetic: dims whose product overflows are a corrupt file, not "0 weights".</summary>
+    private static long CountParameters(GraphProto graph, string source)
+    {
+        long total = 0;
+        foreach (var tensor in graph.Initializer)
+        {
+            try
+            {
+                long count = 1;
+                foreach (long d in tensor.Dims)
+                {
+                    if (d < 0) throw new ModelFileException($"{source}: initializer '{tensor.Name}' declares a negative dimension {d}: the file is corrupt.");
+                    count = checked(count * d);
+                }
+                total = checked(total + count);
+            }
+            catch (OverflowException e)
+            {
+                throw new ModelFileException($"{source}: initializer '{tensor.Name}' declares dims [{string.Join(", ", tensor.Dims)}], whose element count overflows a 64-bit integer: the file is corrupt.", e);
+            }
+        }
+        return total;
     }
 
     private static OnnxValueInfo Describe(ValueInfoProto value)

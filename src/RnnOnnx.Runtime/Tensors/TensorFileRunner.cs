@@ -26,13 +26,13 @@ public static class TensorFileRunner
         ArgumentException.ThrowIfNullOrEmpty(inputFile);
         ArgumentException.ThrowIfNullOrEmpty(outputFile);
         byte[] model;
-        try { model = File.ReadAllBytes(modelFile); }
+        try { model = Serialization.InputFile.ReadAllBytes(modelFile); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelFileException($"ONNX model '{modelFile}' cannot be read: {e.Message}", e);
         }
         string input;
-        try { input = File.ReadAllText(inputFile); }
+        try { input = Serialization.InputFile.ReadAllText(inputFile); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataException($"Input file '{inputFile}' cannot be read: {e.Message}");
@@ -56,7 +56,7 @@ public static class TensorFileRunner
         // Input errors are found before a session is paid for, and named before anything ONNX Runtime would say.
         var info = OnnxModelInfo.Read(model, modelSource);
         var tensors = TensorRunner.ReadInputs(info, inputJson, inputSource);
-        using var runner = new TensorRunner(model, info, executionProvider, warning);
+        using var runner = new TensorRunner(model, info, executionProvider, warning, modelSource);
         return runner.Run(tensors, inputSource);
     }
 }

@@ -25,13 +25,13 @@ public sealed class TensorRunner : IDisposable
     /// <exception cref="ModelFileException">The bytes are not an ONNX model.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA was asked for and cannot start.</exception>
     public TensorRunner(byte[] model, ExecutionProvider? executionProvider = null, Action<string>? warning = null)
-        : this(model, OnnxModelInfo.Read(model ?? throw new ArgumentNullException(nameof(model)), "ONNX model"), executionProvider, warning) { }
+        : this(model, OnnxModelInfo.Read(model ?? throw new ArgumentNullException(nameof(model)), "ONNX model"), executionProvider, warning, "The ONNX model") { }
 
     /// <summary>Opens <paramref name="model"/>, whose metadata the caller has already read as <paramref name="info"/>.</summary>
-    internal TensorRunner(byte[] model, OnnxModelInfo info, ExecutionProvider? executionProvider, Action<string>? warning)
+    internal TensorRunner(byte[] model, OnnxModelInfo info, ExecutionProvider? executionProvider, Action<string>? warning, string source)
     {
         _info = info;
-        _session = SessionFactory.Create(model, executionProvider ?? ExecutionProvider.Cpu, 0,
+        _session = SessionFactory.Create(model, source, executionProvider ?? ExecutionProvider.Cpu, 0,
             warning ?? (message => Console.Error.WriteLine("warning: " + message)), out _);
     }
 

@@ -70,7 +70,7 @@ public sealed class ForecastCommandTests : IDisposable
         { "short", ["--horizon", "5"], "too short" },
         { "constant", ["--horizon", "5"], "constant" },
         { "text", ["--horizon", "5"], "is not a number" },
-        { "good", ["--horizon", "5", "--column", "nope"], "no column 'nope'" },
+        { "good", ["--horizon", "5", "--column", "nope"], "no value column 'nope'" },
         { "good", ["--horizon", "0"], "--horizon must be at least 1" },
     };
 
