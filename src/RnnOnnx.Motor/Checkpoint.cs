@@ -1,3 +1,4 @@
+using RnnOnnx.Randomness;
 using System.Text;
 using System.Text.Json;
 using RnnOnnx;
@@ -81,7 +82,7 @@ public sealed partial class MotorTrainer
     internal (double Loss, float[][] Gradients) LossAndGradients(ulong seed, int batchSize)
     {
         var ep = new Episode(this, batchSize);
-        ep.Sample(new MotorRng(seed));
+        ep.Sample(new Rng(seed));
         var (loss, _) = ep.Forward();
         float[][] g = [.. Policy.Tensors.Select(x => new float[x.Length])];
         ep.Backward(g);

@@ -1,3 +1,4 @@
+using RnnOnnx.Randomness;
 using RnnOnnx;
 
 namespace RnnOnnx.Motor;
@@ -387,10 +388,10 @@ public abstract class Effector
     internal abstract bool Reachable(double x, double y);
 
     /// <summary>A uniformly drawn posture inside the joint bounds (MotorNet: ub − (ub − lb)·U).</summary>
-    internal void RandomPosture(MotorRng rng, Span<double> q)
+    internal void RandomPosture(Rng rng, Span<double> q)
     {
         for (int j = 0; j < Dof; j++)
-            q[j] = PositionUpperBound[j] - (PositionUpperBound[j] - PositionLowerBound[j]) * rng.Uniform();
+            q[j] = PositionUpperBound[j] - (PositionUpperBound[j] - PositionLowerBound[j]) * rng.NextDouble();
     }
 
     /// <summary>What the body reports to the controller: fingertip, normalised fibre lengths and velocities (from the muscle state).</summary>

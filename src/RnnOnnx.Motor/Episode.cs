@@ -1,3 +1,4 @@
+using RnnOnnx.Randomness;
 using System.Numerics.Tensors;
 using RnnOnnx;
 
@@ -70,7 +71,7 @@ public sealed partial class MotorTrainer
         }
 
         /// <summary>Draws starts, goals, go cues, catch trials and every noise value, in a fixed order.</summary>
-        public void Sample(MotorRng rng)
+        public void Sample(Rng rng)
         {
             var task = _o.Task;
             Span<double> q = stackalloc double[2];
@@ -90,10 +91,10 @@ public sealed partial class MotorTrainer
                 {
                     task.Start(_e).CopyTo(_start.AsSpan(b * 2, 2));
                     _e.Fingertip(_start.AsSpan(b * 2, 2), tip);
-                    (tgt[0], tgt[1]) = task.Target(tip, rng.Int(task.TargetCount));
+                    (tgt[0], tgt[1]) = task.Target(tip, rng.NextIntScaled(task.TargetCount));
                 }
-                go = task.GoCueMinStep + rng.Int(task.GoCueMaxStep - task.GoCueMinStep + 1);
-                if (task.CatchProbability > 0 && rng.Uniform() < task.CatchProbability) go = int.MaxValue;
+                go = task.GoCueMinStep + rng.NextIntScaled(task.GoCueMaxStep - task.GoCueMinStep + 1);
+                if (task.CatchProbability > 0 && rng.NextDouble() < task.CatchProbability) go = int.MaxValue;
                 _e.Fingertip(_start.AsSpan(b * 2, 2), tip);
                 for (int t = 0; t <= _t; t++)
                 {
@@ -108,10 +109,10 @@ public sealed partial class MotorTrainer
             Fill(rng, _actNoise, _o.Sensing.ActionNoise);
         }
 
-        private static void Fill(MotorRng rng, double[] a, double std)
+        private static void Fill(Rng rng, double[] a, double std)
         {
             if (std == 0) { Array.Clear(a); return; }
-            for (int i = 0; i < a.Length; i++) a[i] = std * rng.Gaussian();
+            for (int i = 0; i < a.Length; i++) a[i] = std * rng.NextNormal();
         }
 
         /// <summary>Closed-loop rollout; returns (weighted loss, unweighted fingertip L1).</summary>

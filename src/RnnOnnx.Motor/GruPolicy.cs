@@ -1,3 +1,4 @@
+using RnnOnnx.Randomness;
 using System.Numerics.Tensors;
 using RnnOnnx;
 using RnnOnnx.Layers;
@@ -136,7 +137,7 @@ public sealed class GruPolicy
     /// MotorNet's initialisation (EQUATIONS.md §8): Xavier-uniform input and output kernels, orthogonal recurrent
     /// kernel (Saxe et al. 2014), zero GRU biases, output bias −5 so the first excitations are σ(−5) ≈ 0.007.
     /// </summary>
-    internal static GruPolicy Initialize(int inputs, int hidden, int outputs, MotorRng rng)
+    internal static GruPolicy Initialize(int inputs, int hidden, int outputs, Rng rng)
     {
         var p = new GruPolicy(inputs, hidden, outputs);
         XavierUniform(p.W, inputs, 3 * hidden, rng);
@@ -146,17 +147,17 @@ public sealed class GruPolicy
         return p;
     }
 
-    private static void XavierUniform(float[] w, int fanIn, int fanOut, MotorRng rng)
+    private static void XavierUniform(float[] w, int fanIn, int fanOut, Rng rng)
     {
         double limit = Math.Sqrt(6.0 / (fanIn + fanOut));
-        for (int i = 0; i < w.Length; i++) w[i] = (float)((2 * rng.Uniform() - 1) * limit);
+        for (int i = 0; i < w.Length; i++) w[i] = (float)((2 * rng.NextDouble() - 1) * limit);
     }
 
     /// <summary>rows ≤ cols: Gaussian rows made orthonormal by modified Gram–Schmidt in float64.</summary>
-    private static void Orthogonal(float[] w, int rows, int cols, MotorRng rng)
+    private static void Orthogonal(float[] w, int rows, int cols, Rng rng)
     {
         var m = new double[rows * cols];
-        for (int i = 0; i < m.Length; i++) m[i] = rng.Gaussian();
+        for (int i = 0; i < m.Length; i++) m[i] = rng.NextNormal();
         for (int r = 0; r < rows; r++)
         {
             var row = m.AsSpan(r * cols, cols);

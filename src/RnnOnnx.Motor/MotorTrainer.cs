@@ -1,3 +1,4 @@
+using RnnOnnx.Randomness;
 using System.Numerics.Tensors;
 using RnnOnnx;
 
@@ -60,7 +61,7 @@ public sealed record BatchReport(long Batch, double Loss, double PositionLoss, d
 /// </summary>
 public sealed partial class MotorTrainer
 {
-    private readonly MotorRng _rng;
+    private readonly Rng _rng;
     private readonly float[][] _m, _v, _g;
     private readonly int _dv, _dp;
     private readonly Episode _train;
@@ -84,7 +85,7 @@ public sealed partial class MotorTrainer
             throw new ModelConfigurationException($"Learning rate ({Options.LearningRate}) must be > 0 and clip norm ({Options.ClipNorm}) ≥ 0.");
         _dv = Sensing.VisionSlots;
         _dp = Sensing.ProprioceptionSlots;
-        _rng = new MotorRng(Options.Seed);
+        _rng = new Rng(Options.Seed);
         Policy = GruPolicy.Initialize(4 + 2 * effector.MuscleCount, Options.Hidden, effector.MuscleCount, _rng);
         var t = Policy.Tensors;
         _m = [.. t.Select(x => new float[x.Length])];
@@ -147,7 +148,7 @@ public sealed partial class MotorTrainer
     public BatchReport Evaluate(ulong seed, int batchSize = 64)
     {
         var ep = new Episode(this, batchSize);
-        ep.Sample(new MotorRng(seed));
+        ep.Sample(new Rng(seed));
         var (loss, pos) = ep.Forward();
         return new BatchReport(BatchesDone, loss, pos, 0);
     }
@@ -159,7 +160,7 @@ public sealed partial class MotorTrainer
     public double EndpointError(ulong seed, int batchSize = 64)
     {
         var ep = new Episode(this, batchSize);
-        ep.Sample(new MotorRng(seed));
+        ep.Sample(new Rng(seed));
         ep.Forward();
         return ep.EndpointError();
     }

@@ -45,13 +45,25 @@ public sealed class Rng
         return (int)(m >> 32);
     }
 
-    /// <summary>Standard normal by Box–Muller.</summary>
-    public float NextGaussian()
+    /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>
+    /// Uniform integer in [0, n) as ⌊<see cref="NextDouble"/>·n⌋: one draw like <see cref="NextInt"/>, but from the
+    /// top 53 bits (the simulations' task sampling uses it; changing it would change their trained models).
+    /// </summary>
+    public int NextIntScaled(int n) => (int)(NextDouble() * n);
+
+    /// <summary>Standard normal by Box–Muller (one value per call, so the stream is simple to resume).</summary>
+    public double NextNormal()
     {
-        double u1 = 1.0 - (NextUInt64() >> 11) * (1.0 / (1UL << 53));
-        double u2 = (NextUInt64() >> 11) * (1.0 / (1UL << 53));
-        return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2));
+        double u1 = 1.0 - NextDouble();
+        double u2 = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
+
+    /// <summary>Standard normal by Box–Muller, as float.</summary>
+    public float NextGaussian() => (float)NextNormal();
 
     /// <summary>Fisher–Yates shuffle in place.</summary>
     public void Shuffle(Span<int> items)
