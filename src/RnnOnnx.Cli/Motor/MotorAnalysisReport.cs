@@ -156,7 +156,7 @@ internal sealed class MotorAnalysisReport
 
     private PlotModel JPcaPlot()
     {
-        var m = Model($"Top jPCA plane (first {_r.JPcaSteps} steps, R² skew {_r.JPca.R2Skew:F2})", "jPC1", "jPC2");
+        var m = Model($"Top jPCA plane (first {_r.JPcaSteps} steps, skew-symmetric fit R^2 = {_r.JPca.R2Skew:F2})", "jPC1", "jPC2");
         int h = _r.Reaches[0].Units, n = _r.Reaches.Count, w = _r.JPcaSteps;
         var mean = new double[w * h];
         foreach (var r in _r.Reaches)
