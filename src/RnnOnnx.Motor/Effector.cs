@@ -187,6 +187,35 @@ public abstract class Effector
     /// One Euler step of one row. <paramref name="curl"/> is the curl-field gain k (N·s/m): endpoint load
     /// f = k·[v_y, −v_x] from the fingertip velocity (Shadmehr &amp; Mussa-Ivaldi 1994); 0 for none.
     /// </summary>
+    /// <summary>
+    /// The step's dynamics, shared by <see cref="Step"/> and the recomputation in its adjoint: muscle force from this
+    /// step's activation and the previous step's geometry (lenP, velP, momPrev — MotorNet's one-step lag), generalised
+    /// force from the current moment arms, the curl-field load, and the joint accelerations.
+    /// </summary>
+    private void Dynamics(ReadOnlySpan<double> q, ReadOnlySpan<double> qd, ReadOnlySpan<double> qp, ReadOnlySpan<double> qdp, ReadOnlySpan<double> a, double curl,
+        Span<double> lenP, Span<double> velP, Span<double> momPrev, Span<double> len, Span<double> vel, Span<double> mom,
+        Span<double> force, Span<double> tau, Span<double> tipV, Span<double> load, Span<double> qdd)
+    {
+        int m = MuscleCount;
+        Geometry(qp, qdp, lenP, velP, momPrev);
+        for (int i = 0; i < m; i++) force[i] = Force(i, a[i], lenP[i], velP[i], out _, out _);
+        Geometry(q, qd, len, vel, mom);
+        for (int j = 0; j < Dof; j++)
+        {
+            double t = 0;
+            for (int i = 0; i < m; i++) t -= force[i] * mom[j * m + i];
+            tau[j] = t;
+        }
+        if (curl != 0)
+        {
+            FingertipVelocity(q, qd, tipV);
+            load[0] = curl * tipV[1];
+            load[1] = -curl * tipV[0];
+        }
+        else load.Clear();
+        Acceleration(q, qd, tau, load, qdd);
+    }
+
     internal void Step(ReadOnlySpan<double> s, ReadOnlySpan<double> u, double curl, Span<double> next)
     {
         int m = MuscleCount;
@@ -206,25 +235,7 @@ public abstract class Effector
         var tipV = buf.Slice(3 * m + 2 * Dof * m + 2 * Dof, 2);
         var load = buf.Slice(3 * m + 2 * Dof * m + 2 * Dof + 2, 2);
 
-        // Muscle state: force from this step's activation and the previous step's geometry.
-        Geometry(qp, qdp, len, vel, momPrev);
-        for (int i = 0; i < m; i++) force[i] = Force(i, a[i], len[i], vel[i], out _, out _);
-        // Skeleton: generalised force from the current moment arms.
-        Geometry(q, qd, len, vel, mom);
-        for (int j = 0; j < Dof; j++)
-        {
-            double t = 0;
-            for (int i = 0; i < m; i++) t -= force[i] * mom[j * m + i];
-            tau[j] = t;
-        }
-        if (curl != 0)
-        {
-            FingertipVelocity(q, qd, tipV);
-            load[0] = curl * tipV[1];
-            load[1] = -curl * tipV[0];
-        }
-        else load.Clear();
-        Acceleration(q, qd, tau, load, qdd);
+        Dynamics(q, qd, qp, qdp, a, curl, len, vel, momPrev, len, vel, mom, force, tau, tipV, load, qdd);
 
         double amin = MinActivation;
         for (int i = 0; i < m; i++)
@@ -300,23 +311,8 @@ public abstract class Effector
         var gLoad = buf.Slice(o, 2); o += 2;
         var gTipV = buf.Slice(o, 2);
 
-        // Recompute the forward intermediates.
-        Geometry(qp, qdp, lenP, velP, momPrev);
-        for (int i = 0; i < m; i++) force[i] = Force(i, a[i], lenP[i], velP[i], out _, out _);
-        Geometry(q, qd, len, vel, mom);
-        for (int j = 0; j < Dof; j++)
-        {
-            double t = 0;
-            for (int i = 0; i < m; i++) t -= force[i] * mom[j * m + i];
-            tau[j] = t;
-        }
-        if (curl != 0)
-        {
-            FingertipVelocity(q, qd, tipV);
-            load[0] = curl * tipV[1];
-            load[1] = -curl * tipV[0];
-        }
-        Acceleration(q, qd, tau, load, qdd);
+        // Recompute the forward intermediates (cheaper than storing them for every step).
+        Dynamics(q, qd, qp, qdp, a, curl, lenP, velP, momPrev, len, vel, mom, force, tau, tipV, load, qdd);
 
         // q_prev' = q, qd_prev' = qd.
         for (int j = 0; j < Dof; j++)
