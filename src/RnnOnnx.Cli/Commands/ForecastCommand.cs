@@ -56,7 +56,7 @@ internal static class ForecastCommand
 
             var options = new RnnForecastOptions
             {
-                Horizon = h, Season = parse.GetValue(season), Seed = parse.GetValue(seed), ConfidenceLevel = parse.GetValue(confidence),
+                Horizon = h, Seasons = parse.GetValue(season) is > 0 and var s ? [s] : [], Seed = parse.GetValue(seed), ConfidenceLevel = parse.GetValue(confidence),
                 Epochs = parse.GetValue(epochs), EnsembleSize = parse.GetValue(ensemble),
             };
             // The trainer's lines go to standard error unless the forecast itself does; warnings (missing values filled) always do.
