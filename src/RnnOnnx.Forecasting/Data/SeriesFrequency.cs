@@ -113,6 +113,21 @@ public sealed record SeriesFrequency
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
+    /// <summary>
+    /// <paramref name="time"/> in ISO 8601 as the data shows it: a date (2024-01-31) for daily and longer steps whose
+    /// times are midnight, else date and time (2024-01-31T13:30:00).
+    /// </summary>
+    public string Format(DateTime time) =>
+        (Months > 0 || Step.Ticks % TimeSpan.TicksPerDay == 0) && time.TimeOfDay == TimeSpan.Zero
+            ? time.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+            : time.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Two frequencies are equal when their steps are (the seasons follow from the step).</summary>
+    public bool Equals(SeriesFrequency? other) => other is not null && Months == other.Months && Step == other.Step;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Months, Step);
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }
