@@ -16,7 +16,7 @@ internal sealed class ForecastInput
     public Option<string?> Column { get; } = new("--column") { Description = "Value column (default: the last numeric column)" };
     public Option<string?> TimeColumn { get; } = new("--time-column") { Description = "Time column (default: the first column whose cells are all dates or times); sets the frequency, the default season and the output's timestamps" };
     public Option<string?> IdColumn { get; } = new("--id-column") { Description = "Series id column of a long-format table (id, time, value rows): one global model over all series, each scaled on its own, each forecast" };
-    public Option<char?> Separator { get; } = new("--separator") { Description = "Field separator (default: detected from the header: , ; tab |)" };
+    public Option<string?> Separator { get; } = new("--separator") { Description = "Field separator: one character, or tab (default: detected from the header: , ; tab |)" };
     public Option<string?> Season { get; } = new("--season") { Description = "Season length(s), e.g. 12 or 48,336 (1 = none; default: from the time column's frequency — monthly 12, quarterly 4, weekly 52, daily 7, hourly 24, half-hourly 48,336 — else detected)" };
     public Option<string?> Level { get; } = new("--level") { Description = "Prediction interval level(s) in percent, in (0, 100), e.g. 95 or 80,95 (default 95)" };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed: the same seed and data give the same forecast", DefaultValueFactory = _ => 0 };
@@ -29,8 +29,20 @@ internal sealed class ForecastInput
     /// <exception cref="DataException">The file cannot be read as a table of series (the message names file, column, line).</exception>
     public SeriesTable ReadTable(ParseResult parse) => SeriesTable.Read(parse.GetValue(Input)!, new SeriesTableOptions
     {
-        ValueColumn = parse.GetValue(Column), TimeColumn = parse.GetValue(TimeColumn), IdColumn = parse.GetValue(IdColumn), Separator = parse.GetValue(Separator),
+        ValueColumn = parse.GetValue(Column), TimeColumn = parse.GetValue(TimeColumn), IdColumn = parse.GetValue(IdColumn), Separator = SeparatorChar(parse.GetValue(Separator)),
     });
+
+    /// <summary>
+    /// The separator as a character. The option is text because System.CommandLine cannot bind ";" or a tab to a
+    /// char, and a shell user types "tab" or "\t" more easily than a literal tab.
+    /// </summary>
+    private static char? SeparatorChar(string? text) => text switch
+    {
+        null => null,
+        "\\t" or "tab" or "TAB" => '\t',
+        { Length: 1 } => text[0],
+        _ => throw new ArgumentException($"--separator must be one character (or tab), got '{SeriesTableExcerpt(text)}'."),
+    };
 
     /// <summary>The interval levels as fractions in (0, 1), in the order given (default 0.95).</summary>
     /// <exception cref="ArgumentException">A level is not a number in (0, 100), or repeats.</exception>
