@@ -55,6 +55,20 @@ public sealed record SeriesFrequency
     public DateTime Advance(DateTime time, int steps) =>
         Months > 0 ? AddMonths(time, Months * steps) : time + Step * steps;
 
+    /// <summary>
+    /// How many steps of this frequency lead from <paramref name="from"/> to <paramref name="to"/> (1 for the next
+    /// observation, more across a gap), or null when <paramref name="to"/> is not on the grid after <paramref name="from"/>
+    /// (earlier, equal, or between two steps).
+    /// </summary>
+    public long? StepsBetween(DateTime from, DateTime to)
+    {
+        if (to <= from) return null;
+        long steps = Months > 0
+            ? ((to.Year - from.Year) * 12L + to.Month - from.Month) / Months
+            : (to - from).Ticks / Step.Ticks;
+        return steps >= 1 && steps <= int.MaxValue && Advance(from, (int)steps) == to ? steps : null;
+    }
+
     /// <summary>Month arithmetic that keeps month ends at month ends (31 Jan + 1 month = 28/29 Feb, + 2 = 31 Mar).</summary>
     private static DateTime AddMonths(DateTime time, int months)
     {
