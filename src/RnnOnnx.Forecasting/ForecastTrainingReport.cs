@@ -1,10 +1,14 @@
 namespace RnnOnnx.Forecasting;
 
 /// <summary>What training found and did.</summary>
-/// <param name="Season">Season length used (given or detected; 1 = none).</param>
+/// <param name="Seasons">Seasons the series were tested for (given or detected; [1] = none).</param>
 /// <param name="Window">Steps of history the network was trained to read.</param>
 /// <param name="MissingFilled">Per series key, how many missing values (empty cells, NaN) were filled by linear interpolation.</param>
 /// <param name="CalibrationResiduals">Out-of-sample errors the intervals were calibrated on.</param>
-/// <param name="Epochs">Epochs of the final training run (chosen by early stopping in the calibration run).</param>
+/// <param name="Epochs">Epochs of the final training run (chosen by early stopping in the calibration run; 0 without a network).</param>
 /// <param name="Elapsed">Wall-clock training time.</param>
-public sealed record ForecastTrainingReport(int Season, int Window, IReadOnlyDictionary<string, int> MissingFilled, int CalibrationResiduals, int Epochs, TimeSpan Elapsed);
+public sealed record ForecastTrainingReport(IReadOnlyList<int> Seasons, int Window, IReadOnlyDictionary<string, int> MissingFilled, int CalibrationResiduals, int Epochs, TimeSpan Elapsed)
+{
+    /// <summary>Per series key, how it is forecast (as <see cref="RnnForecastModel.MethodOf"/>).</summary>
+    public IReadOnlyDictionary<string, ForecastMethod> Methods { get; init; } = new Dictionary<string, ForecastMethod>();
+}

@@ -8,56 +8,100 @@ using RnnOnnx.Serialization;
 namespace RnnOnnx.Forecasting;
 
 /// <summary>
-/// A stream's forecaster with the semantics of ML.NET's <c>TimeSeriesPredictionEngine</c>: <see cref="Predict"/>
+/// A stream's forecaster with the semantics of ML.NET's <c>TimeSeriesPredictionEngine</c>: <see cref="Predict()"/>
 /// forecasts the next H points from everything seen, <see cref="Update"/> adds one observation, <see cref="CheckPoint"/>
 /// saves model and state in one file and <see cref="Load(string)"/> continues from it. An update runs one step of the
 /// step graph from the carried recurrent state: O(1) per observation, however long the stream.
 /// </summary>
 public sealed class RnnForecastEngine : IDisposable
 {
-    private const string Magic = "rnnonnx.forecast-engine/2";
+    private const string Magic = "rnnonnx.forecast-engine/3";
+    /// <summary>Checkpoints written before seasonal profiles and Theta: no profiles, network only.</summary>
+    private const string MagicWithoutSeasons = "rnnonnx.forecast-engine/2";
     /// <summary>Checkpoints written before models had a drift; they read as drift 0, which is what their models used.</summary>
     private const string MagicWithoutDrift = "rnnonnx.forecast-engine/1";
     private readonly RnnForecastModel _model;
     private readonly bool _ownsModel;
-    private readonly SeriesScaler _scaler;
     private readonly StepSession _stream;
     private readonly float[] _output;
-    private double _lastZ;
+    // The series as the model reads it: scaler, method, seasons and their profiles (fixed at Start: the engine
+    // continues the phase, it does not re-estimate them), the last adjusted value and the next time index.
+    private PreparedSeries _series;
+    // The newest adjusted values (at most Theta's memory), for series forecast by Theta or a combination.
+    private readonly List<double> _recent;
 
-    private RnnForecastEngine(RnnForecastModel model, bool ownsModel, string key, SeriesScaler scaler, StepSession stream, float[] output, double lastZ, long observations)
+    private RnnForecastEngine(RnnForecastModel model, bool ownsModel, string key, PreparedSeries series, List<double> recent, StepSession stream, float[] output)
     {
-        (_model, _ownsModel, Key, _scaler, _stream, _output, _lastZ, Observations) = (model, ownsModel, key, scaler, stream, output, lastZ, observations);
+        (_model, _ownsModel, Key, _series, _recent, _stream, _output) = (model, ownsModel, key, series, recent, stream, output);
     }
 
     /// <summary>The stream's series key.</summary>
     public string Key { get; }
 
     /// <summary>Observations seen (history plus updates).</summary>
-    public long Observations { get; private set; }
+    public long Observations => _series.Next;
+
+    private bool UsesTheta => _series.Method.Method != ForecastMethod.Network;
 
     internal static RnnForecastEngine Start(RnnForecastModel model, IReadOnlyList<double> history, string key)
     {
-        var (z, scaler) = model.Prepare(history, key);
+        var series = model.Prepare(history, key);
         var stream = model.Session.CreateStream();
-        // Warm up on the trained context length: what the full model reads for the same history.
-        var context = Training.ForecastWindows.Context(z, z.Length - 1, model.WindowSize, scaler.Scale);
         var output = new float[model.Horizon];
-        ForecastSession.Run(stream, context, output);
-        return new RnnForecastEngine(model, false, key, scaler, stream, output, z[^1], history.Count);
+        if (series.Method.Method != ForecastMethod.Theta)
+        {
+            // Warm up on the trained context length: what the full model reads for the same history.
+            var context = Training.ForecastWindows.Context(series.Adjusted, series.Adjusted.Length - 1, model.WindowSize, series.Scaler.Scale);
+            ForecastSession.Run(stream, context, output);
+        }
+        var recent = series.Method.Method == ForecastMethod.Network ? [] : series.Adjusted[Math.Max(0, series.Adjusted.Length - Classical.ThetaFallback.Memory)..].ToList();
+        return new RnnForecastEngine(model, false, key, series with { Adjusted = [series.LastAdjusted] }, recent, stream, output);
     }
 
-    /// <summary>The next H points after everything seen so far, with intervals.</summary>
-    public RnnForecast Predict() => _model.Decode(_output, _lastZ, _scaler);
+    /// <summary>The next H points after everything seen so far, with the interval at the model's confidence level.</summary>
+    public RnnForecast Predict() => Predict([_model.ConfidenceLevel]);
+
+    /// <summary>The next H points after everything seen so far, with one interval per level (fractions in (0, 1)), in the order given.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A level is not in (0, 1).</exception>
+    public RnnForecast Predict(IReadOnlyList<double> levels)
+    {
+        _model.CheckLevels(levels);
+        double[]? theta = null, scores = null;
+        if (UsesTheta)
+        {
+            var recent = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent);
+            theta = Classical.ThetaFallback.Forecast(recent, _model.Horizon);
+            if (_series.Method.Method == ForecastMethod.Theta) scores = Classical.ThetaFallback.Scores(recent, _model.Horizon, _series.Scaler.Scale);
+        }
+        return _model.Decode(_series.Method.Method == ForecastMethod.Theta ? null : _output, _series, theta, scores, levels);
+    }
 
     /// <summary>Adds one observation; a NaN (missing) observation is taken as the one-step forecast.</summary>
     public void Update(double observation)
     {
-        double z = double.IsFinite(observation) ? _scaler.Forward(observation) : _lastZ + _scaler.Scale * (_output[0] + _scaler.Drift);
-        if (!double.IsFinite(z)) throw new DataException($"Observation {observation} cannot be used: the model forecasts the log of this series, so values must be positive.");
-        ForecastSession.Run(_stream, [(float)((z - _lastZ) / _scaler.Scale)], _output);
-        _lastZ = z;
-        Observations++;
+        var scaler = _series.Scaler;
+        double a;
+        if (double.IsFinite(observation))
+        {
+            double z = scaler.Forward(observation);
+            if (!double.IsFinite(z)) throw new DataException($"Observation {observation} cannot be used: the model forecasts the log of this series, so values must be positive.");
+            a = z - _series.Seasonal(_series.Next);
+        }
+        else
+        {
+            // The one-step forecast on the adjusted scale (what Decode adds the profile to).
+            double w = _series.Method.Method switch { ForecastMethod.Network => 1, ForecastMethod.Theta => 0, _ => _series.Method.NetworkWeight };
+            a = w > 0 ? w * (_series.LastAdjusted + scaler.Scale * (_output[0] + scaler.Drift)) : 0;
+            if (w < 1) a += (1 - w) * Classical.ThetaFallback.Forecast(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent), 1)[0];
+        }
+        if (_series.Method.Method != ForecastMethod.Theta)
+            ForecastSession.Run(_stream, [(float)((a - _series.LastAdjusted) / scaler.Scale)], _output);
+        if (UsesTheta)
+        {
+            _recent.Add(a);
+            if (_recent.Count > Classical.ThetaFallback.Memory) _recent.RemoveAt(0);
+        }
+        _series = _series with { Adjusted = [a], Next = _series.Next + 1 };
     }
 
     /// <summary>Writes the model and this stream's state to one file, atomically.</summary>
@@ -68,15 +112,21 @@ public sealed class RnnForecastEngine : IDisposable
         w.Write(_model.OnnxModel.Length);
         w.Write(_model.OnnxModel);
         w.Write(Key);
-        w.Write(_scaler.Log);
-        w.Write(_scaler.Scale);
-        w.Write(_scaler.Drift);
-        w.Write(_lastZ);
-        w.Write(Observations);
+        w.Write(_series.Scaler.Log);
+        w.Write(_series.Scaler.Scale);
+        w.Write(_series.Scaler.Drift);
+        w.Write(_series.LastAdjusted);
+        w.Write(_series.Next);
         WriteFloats(w, _output);
         var states = _model.Session.ReadStates(_stream);
         w.Write(states.Length);
         foreach (var s in states) WriteFloats(w, s);
+        // Format 3: method, network weight, seasons with their profiles, Theta's recent adjusted values.
+        w.Write((int)_series.Method.Method);
+        w.Write(_series.Method.NetworkWeight);
+        w.Write(_series.Seasons.Length);
+        for (int k = 0; k < _series.Seasons.Length; k++) { w.Write(_series.Seasons[k]); WriteDoubles(w, _series.Profiles[k]); }
+        WriteDoubles(w, [.. _recent]);
     });
 
     /// <summary>Continues from a checkpoint, with the model stored in it.</summary>
@@ -107,15 +157,15 @@ public sealed class RnnForecastEngine : IDisposable
             using var stream = Serialization.InputFile.OpenRead(path);
             using var r = new BinaryReader(stream, Encoding.UTF8);
             string magic = stream.Length < Magic.Length ? "" : r.ReadString();
-            if (magic != Magic && magic != MagicWithoutDrift) throw new ModelFileException($"'{path}' is not a forecasting engine checkpoint.");
+            if (magic != Magic && magic != MagicWithoutSeasons && magic != MagicWithoutDrift) throw new ModelFileException($"'{path}' is not a forecasting engine checkpoint.");
             var onnx = r.ReadBytes(Length(r, path, "model length", stream.Length - stream.Position));
             if (model is not null && !SHA256.HashData(onnx).AsSpan().SequenceEqual(SHA256.HashData(model.OnnxModel)))
                 throw new ModelFileException($"Checkpoint '{path}' was written by another model: its weights or config differ from this model's.");
             model ??= opened = open(onnx, $"Checkpoint '{path}'");
             string key = r.ReadString();
             var scaler = new SeriesScaler(r.ReadBoolean(), r.ReadDouble());
-            if (magic == Magic) scaler = scaler with { Drift = r.ReadDouble() };
-            double lastZ = r.ReadDouble();
+            if (magic != MagicWithoutDrift) scaler = scaler with { Drift = r.ReadDouble() };
+            double lastA = r.ReadDouble();
             long observations = r.ReadInt64();
             var output = ReadFloats(r, path, "output length");
             var states = new float[Length(r, path, "state count", (stream.Length - stream.Position) / sizeof(int))][];
@@ -123,9 +173,30 @@ public sealed class RnnForecastEngine : IDisposable
             var expected = model.Session.ZeroStates();
             if (output.Length != model.Horizon || states.Length != expected.Length || states.Where((s, i) => s.Length != expected[i].Length).Any())
                 throw new ModelFileException($"Checkpoint '{path}' does not fit the model: its state has other shapes.");
+            var method = new Training.SeriesMethod(ForecastMethod.Network, 1, []);
+            double[][] profiles = [];
+            List<double> recent = [];
+            if (magic == Magic)
+            {
+                int m = r.ReadInt32();
+                if (!Enum.IsDefined((ForecastMethod)m)) throw new ModelFileException($"Checkpoint '{path}' is corrupt: its method field is {m}.");
+                double weight = r.ReadDouble();
+                var seasons = new int[Length(r, path, "season count", (stream.Length - stream.Position) / sizeof(int))];
+                profiles = new double[seasons.Length][];
+                for (int k = 0; k < seasons.Length; k++)
+                {
+                    seasons[k] = r.ReadInt32();
+                    profiles[k] = ReadDoubles(r, path, $"profile {k} length");
+                    if (seasons[k] < 2 || profiles[k].Length != seasons[k]) throw new ModelFileException($"Checkpoint '{path}' is corrupt: season {k} is {seasons[k]} with a profile of {profiles[k].Length} values.");
+                }
+                method = new Training.SeriesMethod((ForecastMethod)m, weight, seasons);
+                recent = [.. ReadDoubles(r, path, "recent values length")];
+                if (method.Method != ForecastMethod.Network && recent.Count < 3) throw new ModelFileException($"Checkpoint '{path}' is corrupt: a Theta stream needs at least 3 recent values, it has {recent.Count}.");
+            }
             var steps = model.Session.CreateStream();
             model.Session.WriteStates(steps, states);
-            return new RnnForecastEngine(model, opened is not null, key, scaler, steps, output, lastZ, observations);
+            var series = new PreparedSeries([lastA], scaler, method.Seasons, profiles, method, observations);
+            return new RnnForecastEngine(model, opened is not null, key, series, recent, steps, output);
         }
         catch (Exception e)
         {
@@ -158,6 +229,20 @@ public sealed class RnnForecastEngine : IDisposable
         int n = Length(r, path, field, (r.BaseStream.Length - r.BaseStream.Position) / sizeof(float));
         var values = new float[n];
         for (int i = 0; i < n; i++) values[i] = r.ReadSingle();
+        return values;
+    }
+
+    private static void WriteDoubles(BinaryWriter w, double[] values)
+    {
+        w.Write(values.Length);
+        foreach (var v in values) w.Write(v);
+    }
+
+    private static double[] ReadDoubles(BinaryReader r, string path, string field)
+    {
+        int n = Length(r, path, field, (r.BaseStream.Length - r.BaseStream.Position) / sizeof(double));
+        var values = new double[n];
+        for (int i = 0; i < n; i++) values[i] = r.ReadDouble();
         return values;
     }
 

@@ -3,23 +3,44 @@ using RnnOnnx.Forecasting.Preparation;
 namespace RnnOnnx.Forecasting;
 
 /// <summary>
-/// One series made ready for <see cref="RnnForecastModel.ForecastBatch"/> by <see cref="RnnForecastModel.PrepareInput"/>:
-/// checked, gaps filled, scaled and cut to the model's window. Preparing apart from running lets a caller reject bad
-/// input on its own (a server, per request) and then run many valid inputs in one ONNX Runtime call.
+/// One series made ready for <see cref="RnnForecastModel.ForecastBatch(IReadOnlyList{RnnForecastInput})"/> by
+/// <see cref="RnnForecastModel.PrepareInput"/>: checked, gaps filled, transformed, seasonally adjusted, scaled and cut
+/// to the model's window (and, for Theta or a combination, Theta's forecast and scores computed). Preparing apart from
+/// running lets a caller reject bad input on its own (a server, per request) and then run many valid inputs in one
+/// ONNX Runtime call.
 /// </summary>
 public sealed class RnnForecastInput
 {
-    internal RnnForecastInput(RnnForecastModel model, float[] context, double lastZ, SeriesScaler scaler)
+    internal RnnForecastInput(RnnForecastModel model, PreparedSeries series, float[] context, double[]? theta, double[]? thetaScores)
     {
-        (Model, Context, LastZ, Scaler) = (model, context, lastZ, scaler);
+        (Model, Series, Context, Theta, ThetaScores) = (model, series, context, theta, thetaScores);
     }
 
     internal RnnForecastModel Model { get; }
 
-    /// <summary>The scaled differences the network reads (at most the window; fewer for a short history).</summary>
+    internal PreparedSeries Series { get; }
+
+    /// <summary>The scaled differences the network reads (at most the window; fewer for a short history; empty for Theta).</summary>
     internal float[] Context { get; }
 
-    internal double LastZ { get; }
+    /// <summary>Theta's forecasts of the adjusted series (null for the network alone).</summary>
+    internal double[]? Theta { get; }
 
-    internal SeriesScaler Scaler { get; }
+    /// <summary>Theta's sorted rolling-origin scores (only for the Theta method, whose intervals they calibrate).</summary>
+    internal double[]? ThetaScores { get; }
+
+    internal bool UsesNetwork => Series.Method.Method != ForecastMethod.Theta;
+}
+
+/// <summary>
+/// A series as the model reads it: adjusted values a_t = z_t − S_t (z = transformed values, S the seasonal profiles
+/// at phase t), the scaler, the seasons removed and their profiles, and how it is forecast. <see cref="Next"/> is the
+/// time index of the first forecast step (the profiles' phase).
+/// </summary>
+internal sealed record PreparedSeries(double[] Adjusted, SeriesScaler Scaler, int[] Seasons, double[][] Profiles, Training.SeriesMethod Method, long Next)
+{
+    public double LastAdjusted => Adjusted[^1];
+
+    /// <summary>The seasonal component at time index t.</summary>
+    public double Seasonal(long t) => SeasonalAdjustment.At(Profiles, Seasons, t);
 }

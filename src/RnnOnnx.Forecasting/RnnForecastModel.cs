@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RnnOnnx.Forecasting.Classical;
 using RnnOnnx.Forecasting.Preparation;
 using RnnOnnx.Forecasting.Inference;
 using RnnOnnx.Forecasting.Training;
@@ -12,7 +13,7 @@ namespace RnnOnnx.Forecasting;
 /// A trained recurrent forecaster: one ONNX file (the seed ensemble's step graphs merged, with window, horizon,
 /// season, per-series scalers and calibrated interval widths as <c>rnnonnx.config</c>), run on ONNX Runtime.
 /// <code>
-/// using var model = RnnForecastTrainer.Train([new ForecastSeries(history)], new RnnForecastOptions { Horizon = 24, Season = 12, Seed = 1 });
+/// using var model = RnnForecastTrainer.Train([new ForecastSeries(history)], new RnnForecastOptions { Horizon = 24, Seasons = [12], Seed = 1 });
 /// RnnForecast next = model.Forecast(history);
 /// model.Save("airpassengers.onnx");
 /// </code>
@@ -41,10 +42,10 @@ public sealed class RnnForecastModel : IDisposable
     /// <summary>Steps of history the network reads.</summary>
     public int WindowSize => Config.Window;
 
-    /// <summary>Season length (1 = none).</summary>
-    public int Season => Config.Season;
+    /// <summary>Seasons the series were tested for (the options' or the detected one; [1] = none). A season is removed from a series as a profile only where it was significant there.</summary>
+    public IReadOnlyList<int> Seasons => Config.SeasonList;
 
-    /// <summary>Coverage the intervals were calibrated for.</summary>
+    /// <summary>Coverage the default interval is calibrated for (the first of <see cref="RnnForecast.Intervals"/> when no levels are asked for).</summary>
     public double ConfidenceLevel => Config.Confidence;
 
     /// <summary>Series keys seen in training (each with its own scaler).</summary>
@@ -53,41 +54,91 @@ public sealed class RnnForecastModel : IDisposable
     /// <summary>The training report (null for a loaded model).</summary>
     public ForecastTrainingReport? Report { get; internal init; }
 
-    /// <summary>Forecasts the next <see cref="Horizon"/> points after <paramref name="history"/> (NaN = missing, filled).</summary>
-    /// <param name="history">The series up to now.</param>
+    /// <summary>
+    /// How the series <paramref name="key"/> is forecast: <see cref="ForecastMethod.Network"/>,
+    /// <see cref="ForecastMethod.Combination"/> (network and Theta, the weight chosen on the calibration holdout) or
+    /// <see cref="ForecastMethod.Theta"/> (too short for the network), as recorded per series in the config. A key not
+    /// seen in training is forecast by the network, or by Theta when the model has no network (every training series was too short).
+    /// </summary>
+    public ForecastMethod MethodOf(string key) => MethodFor(key).Method;
+
+    internal SeriesMethod MethodFor(string key) =>
+        Config.Methods.TryGetValue(key, out var m) ? m
+        : Config.Network ? new SeriesMethod(ForecastMethod.Network, 1, []) : new SeriesMethod(ForecastMethod.Theta, 0, []);
+
+    /// <summary>Forecasts the next <see cref="Horizon"/> points after <paramref name="history"/> (NaN = missing, filled), with the interval at <see cref="ConfidenceLevel"/>.</summary>
+    /// <param name="history">The series up to now, from its first point (the seasonal phase counts from there).</param>
     /// <param name="key">The series' key; an unseen key is scaled from its own history.</param>
     public RnnForecast Forecast(IReadOnlyList<double> history, string key = "") => ForecastBatch([PrepareInput(history, key)])[0];
 
-    /// <summary>Checks and prepares one series for <see cref="ForecastBatch"/> (NaN = missing, filled).</summary>
-    /// <param name="history">The series up to now.</param>
+    /// <summary>Forecasts the next <see cref="Horizon"/> points with one interval per level, in the order given.</summary>
+    /// <param name="history">The series up to now, from its first point.</param>
+    /// <param name="key">The series' key.</param>
+    /// <param name="levels">Coverage levels, each a fraction in (0, 1), e.g. [0.8, 0.95].</param>
+    /// <exception cref="ArgumentOutOfRangeException">A level is not in (0, 1).</exception>
+    /// <exception cref="ArgumentException">The model file predates several levels (version 1) and a level other than its own was asked for.</exception>
+    public RnnForecast Forecast(IReadOnlyList<double> history, string key, IReadOnlyList<double> levels)
+    {
+        CheckLevels(levels);
+        return ForecastBatch([PrepareInput(history, key)], levels)[0];
+    }
+
+    /// <summary>Checks and prepares one series for <see cref="ForecastBatch(IReadOnlyList{RnnForecastInput})"/> (NaN = missing, filled).</summary>
+    /// <param name="history">The series up to now, from its first point.</param>
     /// <param name="key">The series' key; an unseen key is scaled from its own history.</param>
     /// <exception cref="DataException">The history is too short, all missing, or not positive where the model forecasts its log.</exception>
     public RnnForecastInput PrepareInput(IReadOnlyList<double> history, string key = "")
     {
-        var (z, scaler) = Prepare(history, key);
-        return new RnnForecastInput(this, ForecastWindows.Context(z, z.Length - 1, Config.Window, scaler.Scale), z[^1], scaler);
+        var series = Prepare(history, key);
+        var method = series.Method.Method;
+        var a = series.Adjusted;
+        var context = method == ForecastMethod.Theta ? [] : ForecastWindows.Context(a, a.Length - 1, Config.Window, series.Scaler.Scale);
+        var theta = method == ForecastMethod.Network ? null : ThetaFallback.Forecast(a, Config.Horizon);
+        var scores = method == ForecastMethod.Theta ? ThetaFallback.Scores(a, Config.Horizon, series.Scaler.Scale) : null;
+        return new RnnForecastInput(this, series, context, theta, scores);
     }
 
     /// <summary>
     /// Forecasts many prepared series with one ONNX Runtime call per distinct context length (one call in all when
-    /// every history is at least a window long): the same numbers as <see cref="Forecast"/> one by one, for a
+    /// every history is at least a window long): the same numbers as <see cref="Forecast(IReadOnlyList{double}, string)"/> one by one, for a
     /// fraction of the per-call cost. Results are in the order of <paramref name="inputs"/>.
     /// </summary>
     /// <exception cref="ArgumentException">An input was prepared by another model.</exception>
-    public IReadOnlyList<RnnForecast> ForecastBatch(IReadOnlyList<RnnForecastInput> inputs)
+    public IReadOnlyList<RnnForecast> ForecastBatch(IReadOnlyList<RnnForecastInput> inputs) => ForecastBatch(inputs, [Config.Confidence]);
+
+    /// <summary>As <see cref="ForecastBatch(IReadOnlyList{RnnForecastInput})"/>, with one interval per level (fractions in (0, 1)), in the order given.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A level is not in (0, 1).</exception>
+    /// <exception cref="ArgumentException">An input was prepared by another model, or a version 1 model file was asked for a level other than its own.</exception>
+    public IReadOnlyList<RnnForecast> ForecastBatch(IReadOnlyList<RnnForecastInput> inputs, IReadOnlyList<double> levels)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        CheckLevels(levels);
         if (inputs.Any(i => !ReferenceEquals(i.Model, this)))
             throw new ArgumentException("Every input must come from this model's PrepareInput.", nameof(inputs));
         var results = new RnnForecast[inputs.Count];
+        for (int i = 0; i < inputs.Count; i++) if (!inputs[i].UsesNetwork) results[i] = Decode(null, inputs[i], levels);
         // Rows of one call must share their length: a zero-padded row would run the padding through the recurrence.
-        foreach (var group in Enumerable.Range(0, inputs.Count).GroupBy(i => inputs[i].Context.Length))
+        foreach (var group in Enumerable.Range(0, inputs.Count).Where(i => inputs[i].UsesNetwork).GroupBy(i => inputs[i].Context.Length))
         {
             var rows = group.ToArray();
             var outputs = _session.RunBatch(rows.Select(i => inputs[i].Context).ToArray(), Config.Horizon);
-            for (int r = 0; r < rows.Length; r++) results[rows[r]] = Decode(outputs[r], inputs[rows[r]].LastZ, inputs[rows[r]].Scaler);
+            for (int r = 0; r < rows.Length; r++) results[rows[r]] = Decode(outputs[r], inputs[rows[r]], levels);
         }
         return results;
+    }
+
+    /// <summary>Refuses an empty list or a level outside (0, 1), naming it; a version 1 file serves only its own level.</summary>
+    internal void CheckLevels(IReadOnlyList<double> levels)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        if (levels.Count == 0) throw new ArgumentException("Give at least one interval level.", nameof(levels));
+        foreach (double level in levels)
+        {
+            if (!(level > 0 && level < 1))
+                throw new ArgumentOutOfRangeException(nameof(levels), level, $"Interval level {level.ToString(System.Globalization.CultureInfo.InvariantCulture)} is outside (0, 1): give a fraction such as 0.8 or 0.95.");
+            if (Config.ScoreGrid is null && Math.Abs(level - Config.Confidence) > 1e-6)
+                throw new ArgumentException($"This model file was calibrated for {Config.Confidence:P0} intervals only (it was written before several levels were supported): level {level.ToString(System.Globalization.CultureInfo.InvariantCulture)} needs a model retrained with this version.", nameof(levels));
+        }
     }
 
     /// <summary>A stateful engine positioned after <paramref name="history"/> (see <see cref="RnnForecastEngine"/>).</summary>
@@ -127,32 +178,82 @@ public sealed class RnnForecastModel : IDisposable
         return new RnnForecastModel(bytes, config, provider ?? ExecutionProvider.Cpu, warn, source);
     }
 
-    internal (double[] Z, SeriesScaler Scaler) Prepare(IReadOnlyList<double> history, string key)
+    /// <summary>
+    /// Fills, transforms and seasonally adjusts a history. A known key keeps its trained scaler and the seasons removed
+    /// in training (profiles re-estimated on this history, so the phase counts from its first point); an unseen key is
+    /// scaled, tested for seasons and adjusted from its own history.
+    /// </summary>
+    internal PreparedSeries Prepare(IReadOnlyList<double> history, string key)
     {
         ArgumentNullException.ThrowIfNull(history);
         string name = key.Length == 0 ? "the series" : $"'{key}'";
-        if (history.Count < 2) throw new DataException($"The history of {name} has {history.Count} point(s); at least 2 are needed.");
+        var method = MethodFor(key);
+        int least = method.Method == ForecastMethod.Network ? 2 : 3;
+        if (history.Count < least) throw new DataException($"The history of {name} has {history.Count} point(s); at least {least} are needed.");
         var y = MissingValues.Fill(history, name, out _);
-        var scaler = Config.Series.TryGetValue(key, out var known) ? known
-            : SeriesScaler.Fit(y, Config.Transform, name);
-        if (scaler.Log && y.Any(v => v <= 0)) throw new DataException($"The history of {name} has values ≤ 0, but the model forecasts its log.");
-        return (y.Select(scaler.Forward).ToArray(), scaler);
+        bool known = Config.Series.TryGetValue(key, out var scaler);
+        bool log = known ? scaler!.Log : SeriesScaler.UsesLog(y, Config.Transform, name);
+        if (log && y.Any(v => v <= 0)) throw new DataException($"The history of {name} has values ≤ 0, but the model forecasts its log.");
+        var z = y.Select(v => log ? Math.Log(v) : v).ToArray();
+        int[] seasons = known ? method.Seasons.Where(m => z.Length >= 2 * m).ToArray()
+            : Config.AdjustSeasons ? SeasonalAdjustment.Significant(z, Config.SeasonList) : [];
+        var profiles = SeasonalAdjustment.Profiles(z, seasons);
+        var a = new double[z.Length];
+        for (int t = 0; t < z.Length; t++) a[t] = z[t] - SeasonalAdjustment.At(profiles, seasons, t);
+        scaler = known ? scaler! : SeriesScaler.FitAdjusted(a, log, name);
+        if (!known) method = method with { Seasons = seasons };
+        return new PreparedSeries(a, scaler, seasons, profiles, method, z.Length);
     }
 
-    internal RnnForecast Decode(float[] output, double lastZ, SeriesScaler scaler)
+    /// <summary>
+    /// Turns the network's scaled outputs and/or Theta's forecasts into values and intervals: on the adjusted scale
+    /// a_{n+h} = w·(a_n + s·(out_h + h·d)) + (1 − w)·theta_h, plus the seasonal profile at n+h, back-transformed; the
+    /// half-width at level c is s·q_c·√h with q_c the conformal score quantile (the model's for the network and
+    /// combinations, the series' own rolling-origin Theta scores for the Theta method).
+    /// </summary>
+    internal RnnForecast Decode(float[]? output, RnnForecastInput input, IReadOnlyList<double> levels) =>
+        Decode(output, input.Series, input.Theta, input.ThetaScores, levels);
+
+    internal RnnForecast Decode(float[]? output, PreparedSeries series, double[]? theta, double[]? thetaScores, IReadOnlyList<double> levels)
     {
         int h = Config.Horizon;
+        var scaler = series.Scaler;
+        double w = series.Method.Method switch { ForecastMethod.Network => 1, ForecastMethod.Theta => 0, _ => series.Method.NetworkWeight };
+        var centre = new double[h];
         var forecast = new float[h];
-        var lower = new float[h];
-        var upper = new float[h];
         for (int i = 0; i < h; i++)
         {
-            double z = lastZ + scaler.Scale * (output[i] + (i + 1) * scaler.Drift), width = scaler.Scale * Config.IntervalHalfWidth[i];
-            forecast[i] = (float)scaler.Inverse(z);
-            lower[i] = (float)scaler.Inverse(z - width);
-            upper[i] = (float)scaler.Inverse(z + width);
+            double a = 0;
+            if (w > 0) a += w * (series.LastAdjusted + scaler.Scale * (output![i] + (i + 1) * scaler.Drift));
+            if (w < 1) a += (1 - w) * theta![i];
+            centre[i] = a + series.Seasonal(series.Next + i);
+            forecast[i] = (float)scaler.Inverse(centre[i]);
         }
-        return new RnnForecast(forecast, lower, upper);
+        var intervals = new ForecastInterval[levels.Count];
+        for (int l = 0; l < levels.Count; l++)
+        {
+            var lower = new float[h];
+            var upper = new float[h];
+            double q = thetaScores is not null ? ThetaFallback.Quantile(thetaScores, levels[l]) : Config.ScoreGrid is null ? double.NaN : GridScore(levels[l]);
+            for (int i = 0; i < h; i++)
+            {
+                // A version 1 file has only its one level's half-widths (CheckLevels let nothing else through).
+                double width = scaler.Scale * (double.IsNaN(q) ? Config.IntervalHalfWidth[i] : q * Math.Sqrt(i + 1));
+                lower[i] = (float)scaler.Inverse(centre[i] - width);
+                upper[i] = (float)scaler.Inverse(centre[i] + width);
+            }
+            intervals[l] = new ForecastInterval(levels[l], lower, upper);
+        }
+        return new RnnForecast(forecast, intervals[0].Lower, intervals[0].Upper) { Intervals = intervals };
+    }
+
+    /// <summary>The split-conformal score for level c: the ⌈(N+1)c⌉-th smallest of the N calibration scores (at most the largest), read off the stored quantile grid.</summary>
+    private double GridScore(double level)
+    {
+        var grid = Config.ScoreGrid!;
+        int n = Math.Max(1, Config.CalibrationResiduals);
+        int rank = Math.Min(n, (int)Math.Ceiling((n + 1) * level));
+        return ScoreGrid.At(grid, n == 1 ? 0 : (rank - 1.0) / (n - 1));
     }
 
     /// <summary>Whether <see cref="Dispose"/> ran (for tests of who disposes what).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace RnnOnnx.Forecasting;
@@ -42,11 +43,22 @@ public sealed record RnnForecastOptions
     /// <summary>The longest <see cref="Horizon"/>: the network has one output per step ahead, and the series must be longer still.</summary>
     public const int MaxHorizon = 10_000;
 
-    /// <summary>Steps of history the network is trained to read (0 = automatic: max(3·season, 2·horizon, 16), capped by the data).</summary>
+    /// <summary>Steps of history the network is trained to read (0 = automatic: max(3·shortest season, 2·horizon, 16), capped at 100 and by the data).</summary>
     [JsonPropertyName("window")] public int WindowSize { get; init; }
 
-    /// <summary>Season length (1 = none, 0 = detect from the autocorrelation of the differenced series).</summary>
-    [JsonPropertyName("season")] public int Season { get; init; }
+    /// <summary>
+    /// Season lengths, e.g. [12] for monthly data or [48, 336] for half-hourly data with daily and weekly seasons.
+    /// Empty (the default) = detect one from the autocorrelation of the differenced series; [1] = no season. Each season
+    /// is tested per series (thetaf's 90 % autocorrelation test) and removed as a seasonal profile only where it is
+    /// significant and at least two full cycles were seen. As JSON, "season" is a number or an array of numbers.
+    /// </summary>
+    [JsonPropertyName("season"), JsonConverter(typeof(SeasonListJsonConverter))]
+    public IReadOnlyList<int> Seasons { get => _seasons; init => _seasons = new SeasonList(value ?? []); }
+
+    private readonly SeasonList _seasons = new([]);
+
+    /// <summary>The longest season a series may have.</summary>
+    public const int MaxSeason = 100_000;
 
     /// <summary>Value transform before scaling.</summary>
     [JsonPropertyName("transform")] public ForecastTransform Transform { get; init; } = ForecastTransform.Auto;
@@ -81,7 +93,7 @@ public sealed record RnnForecastOptions
     /// <summary>Seeds everything: the same seed and data give the same model and forecasts.</summary>
     [JsonPropertyName("seed")] public int Seed { get; init; }
 
-    /// <summary>Most training windows per series (the latest are kept), bounding training time on long series.</summary>
+    /// <summary>Most training windows per series (spread evenly over the series, the newest always among them), bounding training time on long series.</summary>
     [JsonPropertyName("max_windows")] public int MaxWindowsPerSeries { get; init; } = 1000;
 
     /// <summary>The JSON view of <see cref="Cell"/>, <see cref="Units"/>, <see cref="Layers"/> and <see cref="Dropout"/>.</summary>
@@ -100,7 +112,8 @@ public sealed record RnnForecastOptions
         if (Horizon <= 0) throw OptionsJson.Invalid(T, nameof(Horizon), "horizon", Horizon, "at least 1");
         if (Horizon > MaxHorizon) throw OptionsJson.Invalid(T, nameof(Horizon), "horizon", Horizon, $"at most {MaxHorizon}");
         if (WindowSize < 0) throw OptionsJson.Invalid(T, nameof(WindowSize), "window", WindowSize, "at least 1 (or 0 for automatic)");
-        if (Season < 0) throw OptionsJson.Invalid(T, nameof(Season), "season", Season, "at least 1 (or 0 to detect it)");
+        foreach (int season in Seasons)
+            if (season < 1 || season > MaxSeason) throw OptionsJson.Invalid(T, nameof(Seasons), "season", season, $"each season between 1 and {MaxSeason} (an empty list detects one)");
         if (!Enum.IsDefined(Transform)) throw OptionsJson.Invalid(T, nameof(Transform), "transform", (int)Transform, "auto, none or log");
         if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1)) throw OptionsJson.Invalid(T, nameof(ConfidenceLevel), "confidence", ConfidenceLevel, "between 0 and 1 exclusive");
         if (!Enum.IsDefined(Cell)) throw OptionsJson.Invalid(T, nameof(Cell), "architecture.cell", (int)Cell, "gru or lstm");
@@ -112,6 +125,37 @@ public sealed record RnnForecastOptions
         if (EnsembleSize < 1) throw OptionsJson.Invalid(T, nameof(EnsembleSize), "ensemble", EnsembleSize, "at least 1");
         if (!(LearningRate > 0 && float.IsFinite(LearningRate))) throw OptionsJson.Invalid(T, nameof(LearningRate), "lr", LearningRate, "positive");
         if (MaxWindowsPerSeries < 1) throw OptionsJson.Invalid(T, nameof(MaxWindowsPerSeries), "max_windows", MaxWindowsPerSeries, "at least 1");
+    }
+
+    /// <summary>A read-only list of seasons compared by value, so that options read back from JSON equal the options written.</summary>
+    private sealed class SeasonList(IEnumerable<int> seasons) : IReadOnlyList<int>, IEquatable<SeasonList>
+    {
+        private readonly int[] _items = seasons.ToArray();
+        public int this[int index] => _items[index];
+        public int Count => _items.Length;
+        public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)_items).GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        public bool Equals(SeasonList? other) => other is not null && _items.AsSpan().SequenceEqual(other._items);
+        public override bool Equals(object? obj) => Equals(obj as SeasonList);
+        public override int GetHashCode() => _items.Aggregate(17, (h, v) => h * 31 + v);
+        public override string ToString() => "[" + string.Join(", ", _items) + "]";
+    }
+
+    /// <summary>"season": 12 or "season": [48, 336] (written as a number when there is one season, else as an array).</summary>
+    private sealed class SeasonListJsonConverter : JsonConverter<IReadOnlyList<int>>
+    {
+        public override IReadOnlyList<int> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Number ? [reader.GetInt32()]
+            : reader.TokenType == JsonTokenType.StartArray ? JsonSerializer.Deserialize<int[]>(ref reader, options) ?? []
+            : throw new JsonException("The JSON value could not be converted to a season number or an array of season numbers.");
+
+        public override void Write(Utf8JsonWriter writer, IReadOnlyList<int> value, JsonSerializerOptions options)
+        {
+            if (value.Count == 1) { writer.WriteNumberValue(value[0]); return; }
+            writer.WriteStartArray();
+            foreach (int v in value) writer.WriteNumberValue(v);
+            writer.WriteEndArray();
+        }
     }
 
     /// <summary>The "architecture" object of the JSON form.</summary>

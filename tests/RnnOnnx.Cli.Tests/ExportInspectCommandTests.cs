@@ -39,6 +39,30 @@ public sealed class ExportInspectCommandTests : IDisposable
     }
 
     [Fact]
+    public void Seed_000s_relu_lstm_trains_exports_and_runs_on_onnx_runtime_like_the_trainer()
+    {
+        string native = Path.Combine(_folder, "seed000.rnnonnx"), onnx = Path.Combine(_folder, "seed000.onnx");
+        var (exit, output, error) = Run("demo", "--model", "seed000", "--epochs", "2", "--save", native, "--onnx", onnx);
+        Assert.True(exit == 0, error);
+        Assert.Contains("validation MSE", output);
+
+        var model = RnnOnnx.Training.Sequential.Load(native);
+        var lstm = Assert.IsType<RnnOnnx.Layers.Lstm>(model.Layers[0]);
+        Assert.Equal(RnnOnnx.Layers.Activation.Relu, lstm.Activation);
+        // The ONNX file carries the relu (LSTM activations [Sigmoid, Relu, Relu]) and ONNX Runtime computes what the trainer does.
+        var imported = RnnOnnx.Onnx.OnnxImporter.Read(File.ReadAllBytes(onnx)).Model;
+        Assert.Equal(RnnOnnx.Layers.Activation.Relu, Assert.IsType<RnnOnnx.Layers.Lstm>(imported.Layers[0]).Activation);
+        var x = new RnnOnnx.Tensor(Enumerable.Range(0, 3 * 10).Select(i => MathF.Sin(i * 0.3f)).ToArray(), 3, 10, 1);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(x.Data, [3, 10, 1]);
+        using var results = session.Run(new Microsoft.ML.OnnxRuntime.RunOptions(), [session.InputNames[0]], [input], session.OutputNames);
+        var ort = results[0].GetTensorDataAsSpan<float>().ToArray();
+        var trainer = model.Predict(x).Data;
+        Assert.Equal(trainer.Length, ort.Length);
+        for (int i = 0; i < ort.Length; i++) Assert.True(Math.Abs(ort[i] - trainer[i]) <= 1e-5, $"row {i}: ONNX Runtime {ort[i]} vs trainer {trainer[i]}");
+    }
+
+    [Fact]
     public void Export_refuses_an_unknown_task_naming_the_allowed_ones()
     {
         string onnx = Path.Combine(_folder, "x.onnx");

@@ -16,7 +16,7 @@ public sealed class CrossValidationTests
         var b = ForecastTestData.Seasonal(70, seed: 2);
         var infos = new List<string>();
         var progress = new Collect(infos);
-        var cv = ForecastCrossValidation.Run([new ForecastSeries("a", a), new ForecastSeries("b", b)], Tiny(5), windows: 3, step: 2, progress);
+        var cv = ForecastCrossValidation.Run([new ForecastSeries("a", a), new ForecastSeries("b", b)], Tiny(5), windows: 3, step: 2, progress: progress);
 
         Assert.Equal((5, 2, 12), (cv.Horizon, cv.Step, cv.Season));
         // n − H − (K−1)·S … n − H, each series from its own end.
@@ -33,7 +33,8 @@ public sealed class CrossValidationTests
         }
         var last = cv.Points.Where(p => p.Key == "a" && p.Window == 3).ToList();
         Assert.Equal(ThetaMethod.Forecast(a.AsSpan(0, 75), 12, 5), last.Select(p => p.Theta));
-        Assert.Equal(3, infos.Count(i => i.StartsWith("window ", StringComparison.Ordinal)));
+        Assert.Equal(3, infos.Count(i => i.StartsWith("window ", StringComparison.Ordinal) && i.Contains("training on", StringComparison.Ordinal)));
+        Assert.Equal(3, infos.Count(i => i.StartsWith("window ", StringComparison.Ordinal) && i.Contains(": series forecast by ", StringComparison.Ordinal)));
         Assert.Contains(infos, i => i.StartsWith("window 1/3: training on all but the last 9 point(s)", StringComparison.Ordinal));
     }
 
@@ -54,6 +55,19 @@ public sealed class CrossValidationTests
         }
         Assert.Equal(cv.Windows.Average(w => w.Model.Mase), cv.Overall.Model.Mase, 9);
         Assert.Equal(0, cv.Overall.Window);
+    }
+
+    [Fact]
+    public void Several_levels_give_nested_intervals_and_a_coverage_each()
+    {
+        var y = ForecastTestData.Seasonal(60);
+        var cv = ForecastCrossValidation.Run(ForecastTestData.One(y), Tiny(4), windows: 2, levels: [0.5, 0.95]);
+        Assert.Equal([0.5, 0.95], cv.Levels);
+        Assert.All(cv.Points, p => Assert.True(p.Lower[1] <= p.Lower[0] && p.Lower[0] <= p.Forecast && p.Forecast <= p.Upper[0] && p.Upper[0] <= p.Upper[1],
+            $"{p.Lower[1]} ≤ {p.Lower[0]} ≤ {p.Forecast} ≤ {p.Upper[0]} ≤ {p.Upper[1]}"));
+        Assert.Equal(2, cv.Overall.Model.Coverage.Count);
+        Assert.True(cv.Overall.Model.Coverage[0] <= cv.Overall.Model.Coverage[1]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ForecastCrossValidation.Run(ForecastTestData.One(y), Tiny(4), windows: 1, levels: [95]));
     }
 
     [Fact]

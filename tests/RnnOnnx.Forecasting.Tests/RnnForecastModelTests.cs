@@ -44,7 +44,7 @@ public class RnnForecastModelTests
             model.Save(path);
             using var loaded = RnnForecastModel.Load(path);
             Assert.Equal(model.Forecast(y).Forecast, loaded.Forecast(y).Forecast);
-            Assert.Equal(12, loaded.Season);
+            Assert.Equal([12], loaded.Seasons);
             Assert.Equal(6, loaded.Horizon);
         }
         finally { File.Delete(path); }
@@ -87,7 +87,7 @@ public class RnnForecastModelTests
     }
 
     [Theory]
-    [InlineData(20, "too short")]
+    [InlineData(2, "at least 3")]
     [InlineData(-1, "constant")]
     public void Bad_series_are_refused_clearly(int n, string message)
     {

@@ -37,7 +37,7 @@ public sealed class RnnForecastTrainerTests
         Assert.Contains(recorder.Reports, r => r.Kind == TrainingProgressKind.Batch && r.Batches > 0);
         var warning = Assert.Single(recorder.Reports, r => r.Kind == TrainingProgressKind.Warning);
         Assert.Contains("1 missing value(s)", warning.Message, StringComparison.Ordinal);
-        Assert.Contains(recorder.Reports, r => r.Kind == TrainingProgressKind.Info && r.Message!.StartsWith("season 12", StringComparison.Ordinal));
+        Assert.Contains(recorder.Reports, r => r.Kind == TrainingProgressKind.Info && r.Message!.StartsWith("seasons 12", StringComparison.Ordinal));
     }
 
     [Fact]

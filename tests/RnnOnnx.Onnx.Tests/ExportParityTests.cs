@@ -29,6 +29,13 @@ public class ExportParityTests
             "embedding-lstm" => [new Embedding(11, 4), new Lstm(6, true), new Dense(11, Activation.Softmax)],
             "embedding-bi-gru" => [new Embedding(11, 4), new Bidirectional(new Gru(3, true)), new Gru(5), new Dense(2)],
             "dense-only" => [new Dense(6, Activation.Relu), new Dense(2)],
+            // The seed documents' first model: LSTM(50, activation='relu') → Dropout(0.2) → Dense(1), narrowed.
+            "lstm-relu-seed000" => [new Lstm(8, activation: Activation.Relu), new Dropout(0.2f), new Dense(1)],
+            "gru-linear-hard" => [new Gru(5, true, Activation.Linear, Activation.HardSigmoid), new Dense(2)],
+            "gru-linear" => [new Gru(5, true, Activation.Linear, Activation.Sigmoid), new Dense(2)],
+            "gru-hard" => [new Gru(5, true, Activation.Tanh, Activation.HardSigmoid), new Dense(2)],
+            "lstm-sigmoid-relu" => [new Lstm(4, true, Activation.Sigmoid, Activation.Relu), new Gru(3, true, Activation.Relu, Activation.Tanh), new Dense(2)],
+            "bi-lstm-hard" => [new Bidirectional(new Lstm(3, true, Activation.HardSigmoid, Activation.HardSigmoid)), new Dense(2)],
             _ => throw new ArgumentException(name),
         };
         var model = new Sequential(layers);
@@ -51,6 +58,7 @@ public class ExportParityTests
     [
         "lstm", "lstm-last", "gru", "gru-last", "rnn-tanh", "rnn-relu-last", "seed", "stacked-mixed",
         "bi-lstm", "bi-gru-last", "bi-rnn-stacked", "embedding-lstm", "embedding-bi-gru", "dense-only",
+        "lstm-relu-seed000", "gru-linear-hard", "gru-linear", "gru-hard", "lstm-sigmoid-relu", "bi-lstm-hard",
     ];
 
     public static TheoryData<string> AllModels() => new(Names);
@@ -148,13 +156,17 @@ public class ExportParityTests
     }
 
     [Fact]
-    public void Non_default_recurrent_activations_are_refused_until_the_export_writes_them()
+    public void Keras_activations_are_written_as_the_onnx_activations_attribute()
     {
-        foreach (var cell in new RecurrentLayer[] { new Lstm(2, activation: Activation.Relu), new Gru(2, recurrentActivation: Activation.HardSigmoid) })
-        {
-            var model = new Sequential(cell, new Dense(1));
-            model.Build(new LayerShape(true, 3));
-            Assert.Contains("non-default activations", Assert.Throws<ModelConfigurationException>(() => OnnxExporter.Export(model)).Message);
-        }
+        static string[] Activations(string name, string op) =>
+            Proto.ModelProto.Parser.ParseFrom(OnnxExporter.Export(Model(name))).Graph.Node.First(n => n.OpType == op)
+                .Attribute.FirstOrDefault(a => a.Name == "activations")?.Strings.Select(b => b.ToStringUtf8()).ToArray() ?? [];
+
+        Assert.Equal(["Sigmoid", "Relu", "Relu"], Activations("lstm-relu-seed000", "LSTM"));
+        Assert.Equal(["HardSigmoid", "Affine"], Activations("gru-linear-hard", "GRU"));
+        Assert.Equal(["HardSigmoid", "HardSigmoid", "HardSigmoid", "HardSigmoid", "HardSigmoid", "HardSigmoid"], Activations("bi-lstm-hard", "LSTM"));
+        // Keras's defaults write no attribute: files of existing models keep their bytes.
+        Assert.Empty(Activations("lstm", "LSTM"));
     }
+
 }

@@ -55,7 +55,7 @@ public sealed class RepositoryTests(ModelFolder folder) : IDisposable
     public async Task A_changed_file_is_reloaded_by_polling_while_requests_in_flight_succeed()
     {
         string path = Place("m.onnx", "air");
-        var options = new RnnForecastOptions { Horizon = 6, Season = 12, Units = 8, Epochs = 3, EnsembleSize = 1, Seed = 99, MaxWindowsPerSeries = 20 };
+        var options = new RnnForecastOptions { Horizon = 6, Seasons = [12], Units = 8, Epochs = 3, EnsembleSize = 1, Seed = 99, MaxWindowsPerSeries = 20 };
         using var other = RnnForecastTrainer.Train([new ForecastSeries(ModelFolder.Series(120, seed: 5))], options);
         var history = new double[] { 112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118, 115, 126, 141 };
         float[] before = folder.Forecaster.Forecast(history).Forecast, after = other.Forecast(history).Forecast;

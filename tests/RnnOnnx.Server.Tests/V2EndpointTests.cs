@@ -62,9 +62,10 @@ public sealed class V2EndpointTests(ModelFolder folder)
         var v1 = await ReadJsonAsync(await client.PostAsync("/v1/models/air/streams/s/observe", Json(Values(history))));
 
         // The client's side of the engine: the model's scaling, and the step graph run by the server through /v2.
-        var (z, scaler) = model.Prepare(history, "");
-        var context = ForecastWindows.Context(z, z.Length - 1, model.WindowSize, scaler.Scale);
-        double lastZ = z[^1];
+        var prepared = model.Prepare(history, "");
+        var scaler = prepared.Scaler;
+        var context = ForecastWindows.Context(prepared.Adjusted, prepared.Adjusted.Length - 1, model.WindowSize, scaler.Scale);
+        double[] levels = [model.ConfidenceLevel];
         async Task<float[]> StepAsync(float[] steps, bool start)
         {
             string parameters = $"{{\"sequence_id\": 7, \"sequence_start\": {(start ? "true" : "false")}}}";
@@ -76,15 +77,16 @@ public sealed class V2EndpointTests(ModelFolder folder)
             var shape = output.GetProperty("shape"); long width = shape[shape.GetArrayLength() - 1].GetInt64();
             return data[^(int)width..][^model.Horizon..];
         }
-        var forecast = model.Decode(await StepAsync(context, start: true), lastZ, scaler);
+        var forecast = model.Decode(await StepAsync(context, start: true), prepared, null, null, levels);
         Assert.Equal(Floats(v1.GetProperty("forecast")), forecast.Forecast);
         foreach (double observation in series[80..])
         {
             v1 = await ReadJsonAsync(await client.PostAsync("/v1/models/air/streams/s/observe", Json(Values([observation]))));
-            double next = scaler.Forward(observation);
-            var output = await StepAsync([(float)((next - lastZ) / scaler.Scale)], start: false);
-            lastZ = next;
-            forecast = model.Decode(output, lastZ, scaler);
+            // The adjusted value: the transformed observation minus the seasonal profile at its time index.
+            double next = scaler.Forward(observation) - prepared.Seasonal(prepared.Next);
+            var output = await StepAsync([(float)((next - prepared.LastAdjusted) / scaler.Scale)], start: false);
+            prepared = prepared with { Adjusted = [next], Next = prepared.Next + 1 };
+            forecast = model.Decode(output, prepared, null, null, levels);
             Assert.Equal(Floats(v1.GetProperty("forecast")), forecast.Forecast);
             Assert.Equal(Floats(v1.GetProperty("lower")), forecast.Lower);
         }

@@ -45,7 +45,7 @@ internal static class ForecastCommand
             // The trainer's lines go to standard error unless the forecast itself does; warnings (missing values filled) always do.
             var lines = new PlainProgress(line => { if (!toStdout && !stdoutTaken) error.WriteLine(line); }, message => error.WriteLine("warning: " + message));
             using var model = RnnForecastTrainer.Train(table.Series.Select(s => new ForecastSeries(s.Id, s.Values)).ToList(), options, new ProgressLines(lines, validation: null));
-            var forecasts = model.ForecastBatch(table.Series.Select(s => model.PrepareInput(s.Values, s.Id)).ToList());
+            var forecasts = model.ForecastBatch(table.Series.Select(s => model.PrepareInput(s.Values, s.Id)).ToList(), levels);
             var results = table.Series.Select((s, i) => new SeriesForecast(s.Id, s.Values, s.Times, s.Frequency, forecasts[i])).ToList();
             // What was read (columns, values per series, frequency), once it has been used: a failure stays one error line.
             foreach (var note in table.Notes) error.WriteLine(note);

@@ -50,7 +50,7 @@ internal static class ForecastCvCommand
             var options = input.Training(parse, h, seasons, levels);
             var lines = new PlainProgress(error.WriteLine, message => error.WriteLine("warning: " + message));
             var result = ForecastCrossValidation.Run(table.Series.Select(x => new ForecastSeries(x.Id, x.Values)).ToList(), options, k, s ?? 0,
-                new ProgressLines(lines, validation: null));
+                levels, new ProgressLines(lines, validation: null));
             foreach (var note in table.Notes) error.WriteLine(note);
             if (seasonNote is not null) error.WriteLine(seasonNote);
             // The CSV first (atomic): a failure to write it leaves no summary claiming success.

@@ -11,7 +11,7 @@ namespace RnnOnnx.Cli.Forecasting;
 /// <param name="History">The values read (NaN where missing), for the plot.</param>
 /// <param name="Times">The times of <paramref name="History"/>, or null without a time column.</param>
 /// <param name="Frequency">The times' frequency, or null.</param>
-/// <param name="Forecast">The forecast.</param>
+/// <param name="Forecast">The forecast, with one interval per level asked for, in the order of the CSV's bound columns.</param>
 internal sealed record SeriesForecast(string Id, IReadOnlyList<double> History, IReadOnlyList<DateTime>? Times, SeriesFrequency? Frequency, RnnForecast Forecast)
 {
     /// <summary>The forecast steps' times (the frequency carried on from the last time), or null.</summary>
@@ -44,11 +44,8 @@ internal static class ForecastCsv
                 text.Append(CultureInfo.InvariantCulture, $"{i + 1},");
                 if (withTime) text.Append(s.FutureTimes is { } t ? s.Frequency!.Format(t[i]) : "").Append(',');
                 text.Append(CultureInfo.InvariantCulture, $"{f.Forecast[i]:R}");
-                foreach (var level in levels)
-                {
-                    var (lower, upper) = Bounds(f, level);
-                    text.Append(CultureInfo.InvariantCulture, $",{lower[i]:R},{upper[i]:R}");
-                }
+                foreach (var interval in f.Intervals)
+                    text.Append(CultureInfo.InvariantCulture, $",{interval.Lower[i]:R},{interval.Upper[i]:R}");
                 text.Append('\n');
             }
         }
@@ -64,11 +61,6 @@ internal static class ForecastCsv
 
     /// <summary>0.8 → "80", 0.975 → "97.5".</summary>
     public static string Percent(double level) => Math.Round(level * 100, 4).ToString("0.####", CultureInfo.InvariantCulture);
-
-    /// <summary>The bounds of <paramref name="level"/>.</summary>
-    public static (float[] Lower, float[] Upper) Bounds(RnnForecast forecast, double level) =>
-        // TODO(levels API): RnnForecast.Intervals; until it lands the model has one level, the one it was trained for.
-        (forecast.Lower, forecast.Upper);
 
     /// <summary>A CSV cell: quoted (RFC 4180) when it holds a separator, a quote or a line break.</summary>
     public static string Cell(string text) =>

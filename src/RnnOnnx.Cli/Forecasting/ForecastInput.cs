@@ -75,8 +75,8 @@ internal sealed class ForecastInput
     public RnnForecastOptions Training(ParseResult parse, int horizon, IReadOnlyList<int> seasons, IReadOnlyList<double> levels) => new()
     {
         Horizon = horizon, Seed = parse.GetValue(Seed), Epochs = parse.GetValue(Epochs), EnsembleSize = parse.GetValue(Ensemble),
-        // TODO(levels API): until RnnForecastOptions.Seasons and per-call levels land, the first season and the widest level.
-        Season = seasons.Count == 0 ? 0 : seasons[0], ConfidenceLevel = (float)levels.Max(),
+        // The first level is the saved model's own level (what a plain Forecast of it gives); all of them are asked for at forecast time.
+        Seasons = seasons, ConfidenceLevel = (float)levels[0],
     };
 
     /// <summary>A comma-separated list of distinct values; empty when the option is absent.</summary>

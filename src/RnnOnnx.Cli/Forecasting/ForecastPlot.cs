@@ -64,12 +64,12 @@ internal static class ForecastPlot
         double X(int t) => dated ? DateTimeAxis.ToDouble(t < n ? s.Times![t] : future![t - n]) : t;
         var f = s.Forecast;
         // Widest band first, so the narrower ones are drawn over it and stay visible.
-        var widestFirst = levels.OrderByDescending(l => l).ToList();
+        var widestFirst = f.Intervals.OrderByDescending(i => i.Level).ToList();
         for (int j = 0; j < widestFirst.Count; j++)
         {
-            var (lower, upper) = ForecastCsv.Bounds(f, widestFirst[j]);
+            var (lower, upper) = (widestFirst[j].Lower, widestFirst[j].Upper);
             var shade = OxyColor.FromAColor((byte)Math.Min(160, 60 + 40 * j), OxyColors.SteelBlue);
-            var band = new AreaSeries { Title = $"{ForecastCsv.Percent(widestFirst[j])}% interval", Color = shade, Fill = shade, StrokeThickness = 0 };
+            var band = new AreaSeries { Title = $"{ForecastCsv.Percent(widestFirst[j].Level)}% interval", Color = shade, Fill = shade, StrokeThickness = 0 };
             for (int h = 0; h < f.Forecast.Length; h++)
             {
                 band.Points.Add(new DataPoint(X(n + h), upper[h]));

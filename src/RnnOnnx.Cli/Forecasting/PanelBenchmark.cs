@@ -34,7 +34,7 @@ internal static class PanelBenchmark
         var actual = values[^entry.Horizon..];
         var clock = Stopwatch.StartNew();
         // The template's options with the entry's horizon and season (its transform, window, dropout… as the template has them).
-        var options = template with { Horizon = entry.Horizon, Season = entry.Season };
+        var options = template with { Horizon = entry.Horizon, Seasons = [entry.Season] };
         using var model = RnnForecastTrainer.Train([new ForecastSeries(entry.Name, training)], options);
         var forecast = model.Forecast(training, entry.Name);
         double seconds = clock.Elapsed.TotalSeconds;

@@ -49,6 +49,6 @@ internal sealed record ForecastRecipe : ITrainingRecipe
         using var model = RnnForecastTrainer.Train([new ForecastSeries(values)], Options, new ProgressLines(progress, validation: null), stop);
         model.Save(outPath);
         return string.Create(CultureInfo.InvariantCulture,
-            $"wrote {outPath}: column '{name}', {values.Length} points, horizon {model.Horizon}, window {model.WindowSize}, season {model.Season}, {clock.Elapsed.TotalSeconds:F1} s");
+            $"wrote {outPath}: column '{name}', {values.Length} points, horizon {model.Horizon}, window {model.WindowSize}, season {string.Join(",", model.Seasons)}, {clock.Elapsed.TotalSeconds:F1} s");
     }
 }

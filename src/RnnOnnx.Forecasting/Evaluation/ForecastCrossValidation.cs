@@ -15,8 +15,9 @@ namespace RnnOnnx.Forecasting.Evaluation;
 /// <param name="Upper">Upper bounds, one per level of <see cref="CrossValidationResult.Levels"/>.</param>
 /// <param name="SeasonalNaive">The seasonal naive forecast (the value one season before; the last value without a season).</param>
 /// <param name="Theta">The Theta method's forecast (<see cref="ThetaMethod"/>, same season).</param>
+/// <param name="Method">How the window's model forecast this series (<see cref="RnnForecastModel.MethodOf"/>).</param>
 public sealed record CrossValidationPoint(string Key, int Window, int Cutoff, int Step, double Actual, float Forecast,
-    IReadOnlyList<float> Lower, IReadOnlyList<float> Upper, double SeasonalNaive, double Theta);
+    IReadOnlyList<float> Lower, IReadOnlyList<float> Upper, double SeasonalNaive, double Theta, ForecastMethod Method);
 
 /// <summary>Accuracy of one method over a set of points.</summary>
 /// <param name="Mase">Mean over series (and windows) of the MASE, each scaled by its own training part's in-sample seasonal naive MAE; series whose scale is 0 (constant training part) are left out; NaN when none is left.</param>
@@ -34,7 +35,11 @@ public sealed record CrossValidationScores(int Window, ForecastScore Model, Fore
 /// <summary>What <see cref="ForecastCrossValidation.Run"/> found.</summary>
 /// <param name="Horizon">H, points forecast from each cutoff.</param>
 /// <param name="Step">S, points between cutoffs.</param>
-/// <param name="Season">The season of the seasonal naive baseline, the Theta baseline and MASE's scale (1 = none).</param>
+/// <param name="Season">
+/// The season of the seasonal naive and Theta baselines and of MASE's scale (1 = none): the longest of the seasons
+/// (those of the options, else those the first window's model chose) that the shortest training part of the first
+/// window holds twice, the same for every window so that their MASEs compare.
+/// </param>
 /// <param name="Levels">The interval levels, fractions in (0, 1).</param>
 /// <param name="Points">Every forecast point: by window, then series, then step.</param>
 /// <param name="Windows">Scores per window, oldest cutoff first.</param>
@@ -63,15 +68,16 @@ public static class ForecastCrossValidation
 
     /// <summary>Runs K windows of <see cref="RnnForecastOptions.Horizon"/> points, <paramref name="step"/> apart, over every series.</summary>
     /// <param name="series">The series (distinct keys; NaN = missing). Cutoffs are counted from each series' own end.</param>
-    /// <param name="options">How each window's model is trained; its horizon is H, its confidence level the interval level.</param>
+    /// <param name="options">How each window's model is trained; its horizon is H.</param>
     /// <param name="windows">K ≥ 1.</param>
     /// <param name="step">S ≥ 1, points between cutoffs; 0: S = H (windows side by side).</param>
+    /// <param name="levels">Interval levels, fractions in (0, 1); null: the options' confidence level.</param>
     /// <param name="progress">Receives each window's training progress (its <see cref="TrainingProgress.Stage"/> prefixed with "window k/K") and an info line per window.</param>
     /// <param name="cancellationToken">Stops between batches of a training.</param>
     /// <exception cref="ArgumentException">K or S out of range, or an option out of range.</exception>
     /// <exception cref="DataException">No series, or a series too short for K windows of H points S apart (the message names it and the length needed).</exception>
     public static CrossValidationResult Run(IReadOnlyList<ForecastSeries> series, RnnForecastOptions options, int windows, int step = 0,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<double>? levels = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(options);
@@ -87,7 +93,10 @@ public static class ForecastCrossValidation
             throw new DataException($"{Name(shortest.Key)} has {shortest.Values.Count} values; {windows} window(s) of horizon {h}, {s} apart, need at least "
                 + $"{MinTrainingPoints} + {h} + ({windows} − 1) × {s} = {needed} (the first window trains on at least {MinTrainingPoints}): use fewer windows, a shorter horizon or a smaller step.");
 
-        double[] levels = [options.ConfidenceLevel];
+        levels ??= [options.ConfidenceLevel];
+        foreach (double level in levels)
+            if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(levels), level, $"Each level must be a fraction in (0, 1), got {level}.");
+        if (levels.Count == 0 || levels.Distinct().Count() != levels.Count) throw new ArgumentException($"Give one or more distinct levels, got [{string.Join(", ", levels)}].", nameof(levels));
         int season = 0;
         var points = new List<CrossValidationPoint>();
         var scales = new Dictionary<(int Window, string Key), double>();
@@ -102,9 +111,14 @@ public static class ForecastCrossValidation
             });
             var windowProgress = progress is null ? null : new Progress(progress, $"window {w}/{windows}");
             using var model = RnnForecastTrainer.Train(training, options, windowProgress, cancellationToken);
-            // The baselines' and MASE's season: the one asked for, else what the first window's model chose, for every window alike.
-            if (season == 0) season = options.Season > 0 ? options.Season : Math.Max(1, model.Season);
-            var forecasts = model.ForecastBatch(training.Select(t => model.PrepareInput(t.Values, t.Key)).ToList());
+            if (season == 0)
+            {
+                int fewest = training.Min(t => t.Values.Count);
+                season = (options.Seasons.Count > 0 ? options.Seasons : model.Seasons).Where(m => m > 1 && 2 * m <= fewest).DefaultIfEmpty(1).Max();
+            }
+            var forecasts = model.ForecastBatch(training.Select(t => model.PrepareInput(t.Values, t.Key)).ToList(), levels);
+            var methods = training.GroupBy(t => model.MethodOf(t.Key)).Select(g => $"{g.Key.ToString().ToLowerInvariant()} {g.Count()}");
+            progress?.Report(new TrainingProgress { Kind = TrainingProgressKind.Info, Message = $"window {w}/{windows}: series forecast by {string.Join(", ", methods)}" });
             for (int i = 0; i < series.Count; i++)
             {
                 var train = MissingValues.Fill(training[i].Values, Name(training[i].Key), out _);
@@ -112,16 +126,17 @@ public static class ForecastCrossValidation
                 var theta = ThetaMethod.Forecast(train, m, h);
                 scales[(w, training[i].Key)] = ForecastAccuracy.MaseScale(train, m);
                 var f = forecasts[i];
+                var method = model.MethodOf(training[i].Key);
                 for (int k = 0; k < h; k++)
                 {
                     double naive = train[train.Length - m + k % m];
                     points.Add(new CrossValidationPoint(training[i].Key, w, train.Length, k + 1, series[i].Values[train.Length + k], f.Forecast[k],
-                        [f.Lower[k]], [f.Upper[k]], naive, theta[k]));
+                        f.Intervals.Select(v => v.Lower[k]).ToArray(), f.Intervals.Select(v => v.Upper[k]).ToArray(), naive, theta[k], method));
                 }
             }
         }
-        var perWindow = Enumerable.Range(1, windows).Select(w => Score(w, points.Where(p => p.Window == w).ToList(), scales, levels.Length)).ToList();
-        return new CrossValidationResult(h, s, season, levels, points, perWindow, Score(0, points, scales, levels.Length));
+        var perWindow = Enumerable.Range(1, windows).Select(w => Score(w, points.Where(p => p.Window == w).ToList(), scales, levels.Count)).ToList();
+        return new CrossValidationResult(h, s, season, levels.ToArray(), points, perWindow, Score(0, points, scales, levels.Count));
     }
 
     private static string Name(string key) => key.Length == 0 ? "the series" : $"series '{key}'";

@@ -40,9 +40,19 @@ internal sealed record SeriesScaler(
         : series.StartsWith('\'') ? "Series " + series
         : char.ToUpperInvariant(series[0]) + series[1..];
 
-    /// <summary>Chooses the transform and the scale for a (gap-free) series.</summary>
+    /// <summary>Chooses the transform and the scale for a (gap-free) series (no seasonal adjustment).</summary>
     /// <exception cref="DataException">The series is constant, or log was asked for with a non-positive value.</exception>
     public static SeriesScaler Fit(ReadOnlySpan<double> y, ForecastTransform transform, string series)
+    {
+        bool log = UsesLog(y, transform, series);
+        var z = new double[y.Length];
+        for (int i = 0; i < y.Length; i++) z[i] = log ? Math.Log(y[i]) : y[i];
+        return FitAdjusted(z, log, series, y[0]);
+    }
+
+    /// <summary>Whether the series is modelled in logs; refuses magnitudes float32 cannot forecast and log of a non-positive series.</summary>
+    /// <exception cref="DataException">Values out of float32's useful range, or log asked for with a non-positive value.</exception>
+    public static bool UsesLog(ReadOnlySpan<double> y, ForecastTransform transform, string series)
     {
         bool positive = true;
         double largest = 0;
@@ -55,12 +65,17 @@ internal sealed record SeriesScaler(
                 $"{Subject(series)} has values of magnitude {largest:G3}; forecasts are float32, so values must lie within ±{MaxMagnitude:G0} and the largest must be at least {MinMagnitude:G0}: rescale the series (e.g. divide by 1e{Math.Floor(Math.Log10(largest)):F0}) and multiply the forecast back."));
         if (transform == ForecastTransform.Log && !positive)
             throw new DataException($"{Subject(series)} has values ≤ 0, so the log transform cannot be used (choose None or Auto).");
-        bool log = transform == ForecastTransform.Log || (transform == ForecastTransform.Auto && positive);
+        return transform == ForecastTransform.Log || (transform == ForecastTransform.Auto && positive);
+    }
+
+    /// <summary>The scale (mean absolute first difference) and drift of a transformed, seasonally adjusted series.</summary>
+    /// <exception cref="DataException">The series is constant.</exception>
+    public static SeriesScaler FitAdjusted(ReadOnlySpan<double> a, bool log, string series, double? first = null)
+    {
         double sum = 0;
-        for (int i = 1; i < y.Length; i++) sum += Math.Abs(log ? Math.Log(y[i]) - Math.Log(y[i - 1]) : y[i] - y[i - 1]);
-        double scale = sum / Math.Max(1, y.Length - 1);
-        if (!(scale > 0)) throw new DataException($"{Subject(series)} is constant ({y[0]}): there is nothing to learn; its forecast is that value.");
-        double change = log ? Math.Log(y[^1]) - Math.Log(y[0]) : y[^1] - y[0];
-        return new SeriesScaler(log, scale, MeanChange(change, y.Length, scale));
+        for (int i = 1; i < a.Length; i++) sum += Math.Abs(a[i] - a[i - 1]);
+        double scale = sum / Math.Max(1, a.Length - 1);
+        if (!(scale > 0)) throw new DataException($"{Subject(series)} is constant ({(first ?? (log ? Math.Exp(a[0]) : a[0])).ToString(System.Globalization.CultureInfo.InvariantCulture)}): there is nothing to learn; its forecast is that value.");
+        return new SeriesScaler(log, scale, MeanChange(a[^1] - a[0], a.Length, scale));
     }
 }

@@ -6,25 +6,47 @@ namespace RnnOnnx.Forecasting.Training;
 
 /// <summary>
 /// What a forecast model needs besides its weights, stored as the ONNX file's <c>rnnonnx.config</c> so one file is
-/// self-contained: window, horizon, season, transform, per-series scalers and the conformal interval widths.
+/// self-contained: window, horizon, seasons, transform, per-series scalers, methods and seasonal adjustment, and the
+/// conformal interval widths (at the trained level, and as a quantile grid of the calibration scores for any level).
+/// <para>
+/// Version 1 files (before several levels and seasons) have only <c>season</c> and <c>interval_halfwidth</c>: they
+/// load, forecast every series with the network on unadjusted data as they did, and serve only their one level.
+/// </para>
 /// </summary>
 internal sealed record ForecastConfig
 {
     [JsonPropertyName("format")] public string Format { get; init; } = "rnnonnx.forecast";
-    [JsonPropertyName("version")] public int Version { get; init; } = 1;
+    [JsonPropertyName("version")] public int Version { get; init; } = 2;
     [JsonPropertyName("window")] public int Window { get; init; }
     [JsonPropertyName("horizon")] public int Horizon { get; init; }
+    /// <summary>The first of <see cref="Seasons"/> (what version 1 readers take as the season).</summary>
     [JsonPropertyName("season")] public int Season { get; init; }
+    /// <summary>Seasons the series were tested for (null in version 1 files: [<see cref="Season"/>]).</summary>
+    [JsonPropertyName("seasons")] public int[]? Seasons { get; init; }
+    /// <summary>Whether significant seasons are removed as profiles before the network (false in version 1 files).</summary>
+    [JsonPropertyName("adjust_seasons")] public bool AdjustSeasons { get; init; }
+    /// <summary>Whether the ONNX graph holds a trained network (false when every series was too short for it: all are Theta).</summary>
+    [JsonPropertyName("network")] public bool Network { get; init; } = true;
     [JsonPropertyName("transform")] public ForecastTransform Transform { get; init; } = ForecastTransform.Auto;
     [JsonPropertyName("confidence")] public double Confidence { get; init; }
     /// <summary>Half-width of the interval at each horizon h, in scaled units (× the series' scale, around z).</summary>
     [JsonPropertyName("interval_halfwidth")] public double[] IntervalHalfWidth { get; init; } = [];
+    /// <summary>
+    /// The pooled calibration scores |e_{t,h}|/(s·√h), sorted, summarised by their values at the fractions i/(G−1),
+    /// i = 0..G−1 (linear interpolation between order statistics); null in version 1 files.
+    /// </summary>
+    [JsonPropertyName("score_grid")] public double[]? ScoreGrid { get; init; }
     [JsonPropertyName("calibration_residuals")] public int CalibrationResiduals { get; init; }
     [JsonPropertyName("ensemble")] public int Ensemble { get; init; }
     [JsonPropertyName("cell")] public ForecastCell Cell { get; init; } = ForecastCell.Gru;
     [JsonPropertyName("layers")] public int Layers { get; init; }
     [JsonPropertyName("units")] public int Units { get; init; }
     [JsonPropertyName("series")] public Dictionary<string, SeriesScaler> Series { get; init; } = [];
+    /// <summary>Per series key: method, Theta weight and the seasons removed (absent in version 1 files: network, no adjustment).</summary>
+    [JsonPropertyName("series_method")] public Dictionary<string, SeriesMethod> Methods { get; init; } = [];
+
+    /// <summary>The seasons in effect: <see cref="Seasons"/>, or the one <see cref="Season"/> of a version 1 file.</summary>
+    [JsonIgnore] public IReadOnlyList<int> SeasonList => Seasons ?? [Season];
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
@@ -35,8 +57,15 @@ internal sealed record ForecastConfig
         ForecastConfig? config;
         try { config = JsonSerializer.Deserialize<ForecastConfig>(json, Json); }
         catch (JsonException e) { throw new ModelFileException($"{source} has an unreadable forecasting config: {e.Message}", e); }
-        if (config is null || config.Format != "rnnonnx.forecast" || config.Horizon < 1 || config.Window < 1 || config.IntervalHalfWidth.Length != config.Horizon)
+        if (config is null || config.Format != "rnnonnx.forecast" || config.Horizon < 1 || config.Window < 1 || config.IntervalHalfWidth.Length != config.Horizon
+            || config.ScoreGrid is { Length: < 2 })
             throw new ModelFileException($"{source} is not an RnnOnnx forecasting model (its rnnonnx.config lacks window, horizon or intervals).");
         return config;
     }
 }
+
+/// <summary>How one series is forecast: its method, the network's weight in a combination, and the seasons removed from it.</summary>
+internal sealed record SeriesMethod(
+    [property: JsonPropertyName("method")] ForecastMethod Method,
+    [property: JsonPropertyName("network_weight")] double NetworkWeight,
+    [property: JsonPropertyName("seasons")] int[] Seasons);

@@ -61,82 +61,126 @@ public static class RnnForecastTrainer
             throw new DataException($"Series key '{duplicate.Key}' is given {duplicate.Count()} times; keys must be distinct.");
         var clock = Stopwatch.StartNew();
         int horizon = options.Horizon;
-        var series = new List<(string Key, double[] Z, SeriesScaler Scaler)>();
+        var filled = new List<(string Key, string Name, double[] Z, bool Log)>();
         var missing = new Dictionary<string, int>();
         foreach (var (key, values) in input)
         {
             string name = key.Length == 0 ? "the series" : $"'{key}'";
+            if (values is null) throw new DataException($"{SeriesScaler.Subject(name)} has no values.");
             var y = MissingValues.Fill(values, name, out int gaps);
+            if (y.Length < 3) throw new DataException($"{SeriesScaler.Subject(name)} has {y.Length} point(s); at least 3 are needed to forecast.");
             if (gaps > 0)
             {
                 missing[key] = gaps;
                 reporter.Warning($"{gaps} missing value(s) in {name} were filled by linear interpolation.");
             }
-            var scaler = SeriesScaler.Fit(y, options.Transform, name);
-            series.Add((key, y.Select(scaler.Forward).ToArray(), scaler));
+            bool log = SeriesScaler.UsesLog(y, options.Transform, name);
+            filled.Add((key, name, y.Select(v => log ? Math.Log(v) : v).ToArray(), log));
         }
-        int season = options.Season > 0 ? options.Season : SeasonDetector.Detect(series.OrderByDescending(s => s.Z.Length).First().Z);
-        int shortest = series.Min(s => s.Z.Length);
-        // Calibration holds out H points, and training needs a window plus H more, plus a few windows to learn from.
-        const int MinWindows = 8, MinWindow = 4;
-        int room = shortest - 2 * horizon - MinWindows;
-        int window = options.WindowSize > 0 ? options.WindowSize : Math.Min(Math.Min(Math.Max(Math.Max(3 * season, 2 * horizon), 16), 100), room);
-        if (window < MinWindow || shortest - 2 * horizon - window < 1)
-        {
-            string which = series.Count == 1 ? "The series" : $"Series '{series.First(s => s.Z.Length == shortest).Key}'";
-            throw new DataException($"{which} has {shortest} points, too short for a horizon of {horizon}: training needs at least " +
-                $"{Math.Max(window, MinWindow) + 2 * horizon + 1} (window {Math.Max(window, MinWindow)} + horizon {horizon} to learn + horizon {horizon} to calibrate intervals + 1).");
-        }
-        reporter.Info($"season {season}, window {window}, horizon {horizon}, {series.Count} series" +
-            (missing.Count > 0 ? $", filled {missing.Values.Sum()} missing value(s) by linear interpolation" : ""));
+        int[] seasons = options.Seasons.Count > 0 ? options.Seasons.Distinct().Order().ToArray()
+            : [SeasonDetector.Detect(filled.OrderByDescending(s => s.Z.Length).First().Z)];
+        var series = filled.Select(s => Adjust(s.Key, s.Name, s.Z, s.Log, seasons)).ToList();
 
-        // Calibration run. The work (in windows) of both runs is known up to the final run's epochs: planned as the most.
-        var calibration = series.Select(s => (s.Z[..^horizon], s.Scaler.Scale)).ToList();
-        var final = series.Select(s => (s.Z, s.Scaler.Scale)).ToList();
-        long calibrationWindows = ForecastWindows.Count(calibration, window, horizon, options.MaxWindowsPerSeries);
-        long finalWindows = ForecastWindows.Count(final, window, horizon, options.MaxWindowsPerSeries);
-        reporter.Total = options.EnsembleSize * (long)options.Epochs * (calibrationWindows + finalWindows);
-        var (members, epochs) = FitEnsemble(calibration, window, options, "calibration", 0, earlyStopping: true, reporter, cancellationToken);
+        // Calibration holds out H points, and training needs a window plus H more, plus a few windows to learn from.
+        // The window is sized for the longest series; a series with too little room for it is forecast by Theta.
+        const int MinWindows = 8, MinWindow = 4, MaxWindow = 100;
+        int longest = series.Max(s => s.Adjusted.Length);
+        int shortestSeason = seasons.Where(m => m > 1).DefaultIfEmpty(1).Min();
+        int window = options.WindowSize > 0 ? options.WindowSize
+            : Math.Min(Math.Min(Math.Max(Math.Max(3 * shortestSeason, 2 * horizon), 16), MaxWindow), longest - 2 * horizon - MinWindows);
+        var networked = series.Where(s => window >= MinWindow && s.Adjusted.Length - 2 * horizon - window >= 1).ToList();
+        foreach (var s in series.Where(s => !networked.Contains(s)))
+            reporter.Info($"{s.Name} ({s.Adjusted.Length} points) is too short for the network at horizon {horizon} " +
+                $"(it needs {Math.Max(window, MinWindow) + 2 * horizon + 1}: window {Math.Max(window, MinWindow)} + horizon {horizon} to learn + horizon {horizon} to calibrate + 1): forecast by the Theta method");
+        reporter.Info($"seasons {string.Join(",", seasons)}, window {window}, horizon {horizon}, {series.Count} series ({networked.Count} by the network)" +
+            (missing.Count > 0 ? $", filled {missing.Values.Sum()} missing value(s) by linear interpolation" : ""));
+        foreach (var s in series.Where(s => s.Seasons.Length > 0))
+            reporter.Info($"{s.Name}: seasonal profile(s) {string.Join(",", s.Seasons)} removed before the network");
+
+        var methods = series.ToDictionary(s => s.Key, s => new SeriesMethod(networked.Contains(s) ? ForecastMethod.Network : ForecastMethod.Theta, networked.Contains(s) ? 1 : 0, s.Seasons));
         var scores = new List<double>();
-        foreach (var s in series)
+        List<Sequential> finalMembers;
+        int epochs = 0;
+        if (networked.Count == 0)
         {
-            int n = s.Z.Length;
-            // The calibration run's drift, like its network, sees only the points before the held-out ones.
-            double drift = SeriesScaler.MeanChange(s.Z[n - horizon - 1] - s.Z[0], n - horizon, s.Scaler.Scale);
-            for (int origin = n - horizon - 1; origin <= n - 2; origin++)
+            // Nothing to train on: the file still carries a step graph (its format is one shape), untrained and
+            // marked unused ("network": false), and every series, seen or not, is forecast by Theta.
+            var placeholder = Build(options with { Units = 1, Layers = 1, Dropout = 0 });
+            placeholder.Build(new LayerShape(true, 1), (ulong)(uint)options.Seed);
+            finalMembers = [placeholder];
+            window = Math.Max(1, window);
+        }
+        else
+        {
+            // Calibration run: each series minus its last H points, prepared from those points alone.
+            var held = networked.Select(s => Adjust(s.Key, s.Name, s.Z[..^horizon], s.Scaler.Log, s.Seasons)).ToList();
+            var calibration = held.Select(s => (s.Adjusted, s.Scaler.Scale)).ToList();
+            var final = networked.Select(s => (s.Adjusted, s.Scaler.Scale)).ToList();
+            long calibrationWindows = ForecastWindows.Count(calibration, window, horizon, options.MaxWindowsPerSeries);
+            long finalWindows = ForecastWindows.Count(final, window, horizon, options.MaxWindowsPerSeries);
+            reporter.Total = options.EnsembleSize * (long)options.Epochs * (calibrationWindows + finalWindows);
+            var (members, calibrationEpochs) = FitEnsemble(calibration, window, options, "calibration", 0, earlyStopping: true, reporter, cancellationToken);
+            epochs = calibrationEpochs;
+            for (int k = 0; k < networked.Count; k++)
             {
-                var forecast = PredictNative(members, ForecastWindows.Context(s.Z, origin, window, s.Scaler.Scale), horizon);
-                for (int h = 1; origin + h <= n - 1; h++)
-                    scores.Add(Math.Abs(s.Z[origin + h] - (s.Z[origin] + s.Scaler.Scale * (forecast[h - 1] + h * drift))) / s.Scaler.Scale / Math.Sqrt(h));
+                var s = networked[k];
+                var c = held[k];
+                int n = s.Adjusted.Length, m = c.Adjusted.Length;
+                // The held-out points on the calibration run's adjusted scale: the full series' z minus the
+                // calibration profiles continued into the holdout.
+                var a = new double[n];
+                for (int t = 0; t < n; t++) a[t] = t < m ? c.Adjusted[t] : s.Z[t] - SeasonalAdjustment.At(c.Profiles, c.Seasons, t);
+                for (int origin = m - 1; origin <= n - 2; origin++)
+                {
+                    var forecast = PredictNative(members, ForecastWindows.Context(a, origin, window, c.Scaler.Scale), horizon);
+                    for (int h = 1; origin + h <= n - 1; h++)
+                        scores.Add(Math.Abs(a[origin + h] - (a[origin] + c.Scaler.Scale * (forecast[h - 1] + h * c.Scaler.Drift))) / c.Scaler.Scale / Math.Sqrt(h));
+                }
             }
+            reporter.Info($"calibrated intervals on {scores.Count} out-of-sample errors; final training for {epochs} epochs");
+
+            // Final run on everything, for the epochs the calibration run found best.
+            long calibrationDone = options.EnsembleSize * (long)options.Epochs * calibrationWindows;
+            reporter.Total = calibrationDone + options.EnsembleSize * (long)epochs * finalWindows;
+            var finalOptions = options with { Epochs = epochs, EarlyStoppingPatience = 0 };
+            (finalMembers, _) = FitEnsemble(final, window, finalOptions, "final", calibrationDone, earlyStopping: false, reporter, cancellationToken);
         }
         scores.Sort();
-        int rank = Math.Min(scores.Count, (int)Math.Ceiling((scores.Count + 1) * options.ConfidenceLevel));
-        double q = scores[rank - 1];
-        reporter.Info($"calibrated {options.ConfidenceLevel:P0} intervals on {scores.Count} out-of-sample errors; final training for {epochs} epochs");
-
-        // Final run on everything, for the epochs the calibration run found best.
-        long calibrationDone = options.EnsembleSize * (long)options.Epochs * calibrationWindows;
-        reporter.Total = calibrationDone + options.EnsembleSize * (long)epochs * finalWindows;
-        var finalOptions = options with { Epochs = epochs, EarlyStoppingPatience = 0 };
-        var (finalMembers, _) = FitEnsemble(final, window, finalOptions, "final", calibrationDone, earlyStopping: false, reporter, cancellationToken);
+        double q = scores.Count == 0 ? 0 : scores[Math.Min(scores.Count, (int)Math.Ceiling((scores.Count + 1) * options.ConfidenceLevel)) - 1];
 
         var config = new ForecastConfig
         {
-            Window = window, Horizon = horizon, Season = season, Transform = options.Transform,
-            Confidence = options.ConfidenceLevel,
+            Window = window, Horizon = horizon, Season = seasons[0], Seasons = seasons, AdjustSeasons = true, Network = networked.Count > 0,
+            Transform = options.Transform, Confidence = options.ConfidenceLevel,
             IntervalHalfWidth = Enumerable.Range(1, horizon).Select(h => q * Math.Sqrt(h)).ToArray(),
-            CalibrationResiduals = scores.Count, Ensemble = options.EnsembleSize, Cell = options.Cell,
+            ScoreGrid = scores.Count > 0 ? ScoreGrid.Of(scores) : [0, 0],
+            CalibrationResiduals = scores.Count, Ensemble = finalMembers.Count, Cell = options.Cell,
             Layers = options.Layers, Units = options.Units,
             Series = series.ToDictionary(s => s.Key, s => s.Scaler),
+            Methods = methods,
         };
         var exported = finalMembers.Select((m, i) => OnnxExporter.Export(m, new OnnxExportOptions
         {
             Kind = OnnxGraphKind.Step, Task = ModelTask.Forecast, Config = config.ToJson(),
-            Metadata = new Dictionary<string, string> { ["rnnonnx.ensemble"] = options.EnsembleSize.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Metadata = new Dictionary<string, string> { ["rnnonnx.ensemble"] = finalMembers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         })).ToList();
-        var report = new ForecastTrainingReport(season, window, missing, scores.Count, epochs, clock.Elapsed);
+        var report = new ForecastTrainingReport(seasons, window, missing, scores.Count, epochs, clock.Elapsed)
+        {
+            Methods = methods.ToDictionary(p => p.Key, p => p.Value.Method),
+        };
         return (OnnxEnsemble.Mean(exported), config, report);
+    }
+
+    /// <summary>A transformed series with the seasons significant in it removed as profiles, and its scaler.</summary>
+    private sealed record TrainingSeries(string Key, string Name, double[] Z, double[] Adjusted, int[] Seasons, double[][] Profiles, SeriesScaler Scaler);
+
+    private static TrainingSeries Adjust(string key, string name, double[] z, bool log, IReadOnlyList<int> seasons)
+    {
+        var significant = SeasonalAdjustment.Significant(z, seasons);
+        var profiles = SeasonalAdjustment.Profiles(z, significant);
+        var a = new double[z.Length];
+        for (int t = 0; t < z.Length; t++) a[t] = z[t] - SeasonalAdjustment.At(profiles, significant, t);
+        return new TrainingSeries(key, name, z, a, significant, profiles, SeriesScaler.FitAdjusted(a, log, name));
     }
 
     /// <summary>

@@ -61,6 +61,13 @@ public static class ForecastingCatalogExtensions
         string? timeColumnName = null, IReadOnlyList<double>? levels = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        if (levels is not null)
+        {
+            if (levels.Count == 0) throw new ArgumentException("levels, when given, must name at least one level.", nameof(levels));
+            foreach (var level in levels)
+                if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(levels), level, $"Each level must be a fraction in (0, 1), e.g. 0.8 for 80 %; got {level}.");
+            if (levels.Distinct().Count() != levels.Count) throw new ArgumentException($"The levels must differ, got {string.Join(", ", levels)}.", nameof(levels));
+        }
         return new RnnForecastEstimator(new RnnForecastColumns(outputColumnName, inputColumnName, confidenceLowerBoundColumn, confidenceUpperBoundColumn,
             seriesKeyColumnName, timeColumnName, levels?.ToArray()), options);
     }

@@ -51,13 +51,6 @@ public sealed class RnnForecastEstimator : IEstimator<RnnForecastTransformer>
             throw new ArgumentException($"The forecast, lower and upper columns need different names, got {string.Join(", ", columns.Outputs.Select(n => $"'{n}'"))}.");
         if (columns.Key == columns.Input) throw new ArgumentException($"Column '{columns.Input}' cannot be both the series and its key.");
         if (columns.Time is { } time && (time == columns.Input || time == columns.Key)) throw new ArgumentException($"Column '{time}' cannot be both the time and the series or its key.");
-        if (columns.Levels is { } levels)
-        {
-            if (levels.Count == 0) throw new ArgumentException("levels, when given, must name at least one level.");
-            foreach (var level in levels)
-                if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException("levels", level, $"Each level must be a fraction in (0, 1), e.g. 0.8 for 80 %; got {level}.");
-            if (levels.Distinct().Count() != levels.Count) throw new ArgumentException($"The levels must differ, got {string.Join(", ", levels)}.");
-        }
         _options = options with { };
         _options.Validate();
         _columns = columns;
@@ -72,7 +65,7 @@ public sealed class RnnForecastEstimator : IEstimator<RnnForecastTransformer>
         var frequency = _columns.Time is null ? null : Dated(series);
         var options = _options;
         // A time column's frequency names the seasons the user did not (monthly 12, hourly 24, ...), as the CLI does.
-        if (frequency is { DefaultSeasons.Count: > 0 } && options.Season == 0) options = options with { Season = frequency.DefaultSeasons[0] };
+        if (frequency is { DefaultSeasons.Count: > 0 } && options.Seasons.Count == 0) options = options with { Seasons = frequency.DefaultSeasons };
         RnnForecastModel model;
         try { model = RnnForecastTrainer.Train(series.Select(p => new ForecastSeries(p.Key, p.Value.Values)).ToList(), options); }
         catch (DataException e) { throw new DataException($"Input column '{_columns.Input}': {e.Message}"); }

@@ -15,7 +15,7 @@ namespace RnnOnnx.ML.Forecasting;
 /// series has two observed values (a series unseen in training, scaled from its own history, starts after
 /// <see cref="RnnForecastModel.WindowSize"/> + 1), and each later row is one <see cref="RnnForecastEngine.Update"/> —
 /// one step of the ONNX step graph, O(1) per row. Rows before the start get NaN vectors. Up to WindowSize + 1 points
-/// a row's forecast is exactly <see cref="RnnForecastModel.Forecast"/> of its history; after that the engine carries
+/// a row's forecast is exactly <see cref="RnnForecastModel.Forecast(IReadOnlyList{double}, string)"/> of its history; after that the engine carries
 /// its recurrent state over the whole history, as <see cref="RnnForecastEngine"/> does.
 /// </para>
 /// <para>
@@ -89,7 +89,7 @@ public sealed class RnnForecastTransformer : ITransformer, IDisposable
 
     /// <summary>
     /// A time-series engine for series <paramref name="key"/>, positioned after its training history, in the state the
-    /// transform's last row of that series is in (same forecast): <see cref="RnnForecastEngine.Predict"/> forecasts,
+    /// transform's last row of that series is in (same forecast): <see cref="RnnForecastEngine.Predict()"/> forecasts,
     /// <see cref="RnnForecastEngine.Update"/> adds an observation, <see cref="RnnForecastEngine.CheckPoint"/> saves —
     /// as ML.NET's <c>TimeSeriesPredictionEngine</c>. It runs on this transformer's model: dispose it first.
     /// </summary>

@@ -85,6 +85,13 @@ internal sealed class GraphBuilder
         return a;
     }
 
+    public static AttributeProto Floats(string name, params float[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Floats };
+        a.Floats.AddRange(values);
+        return a;
+    }
+
     public static AttributeProto String(string name, string value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 

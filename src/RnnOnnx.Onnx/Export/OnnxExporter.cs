@@ -225,9 +225,6 @@ public static class OnnxExporter
             if (_layout == Layout.BatchMajor)
                 _value = Builder.Node("Transpose", name, [_value], 1, GraphBuilder.Ints("perm", 1, 0, 2));
             var first = directions[0];
-            if (first is Lstm { Activation: not Activation.Tanh } or Lstm { RecurrentActivation: not Activation.Sigmoid }
-                or Gru { Activation: not Activation.Tanh } or Gru { RecurrentActivation: not Activation.Sigmoid })
-                throw new ModelConfigurationException($"'{name}' uses non-default activations, which the ONNX export does not write yet (only tanh with sigmoid gates).");
             int h = first.Units, input = first.Kernel.Shape[0], dirs = directions.Length;
             var blocks = GateLayout.OnnxToTrainer(first);
             int gh = blocks.Length * h;
@@ -263,8 +260,8 @@ public static class OnnxExporter
                 GraphBuilder.String("direction", dirs == 2 ? "bidirectional" : "forward"),
             };
             if (first is Gru) attributes.Add(GraphBuilder.Int("linear_before_reset", 1));
-            if (first is SimpleRnn rnn)
-                attributes.Add(GraphBuilder.Strings("activations", Enumerable.Repeat(rnn.Activation == Activation.Relu ? "Relu" : "Tanh", dirs).ToArray()));
+            if (GateActivationNames.Of(first) is { } activations)
+                attributes.AddRange(GateActivationNames.Attributes(Enumerable.Repeat(activations, dirs).SelectMany(a => a).ToArray()));
             var outputs = RecurrentOutputs.Take(1 + stateKinds.Length).Select(o => Builder.Fresh($"{name}/{o}")).ToArray();
             Builder.NodeWithOutputs(op, name, inputs, outputs, [.. attributes]);
 

@@ -190,11 +190,10 @@ internal sealed partial class GraphInterpreter
         };
         if (node.Int("layout", 0) != 0) throw node.Fail("layout=1 (batch-major): the importer reads layout 0 (time-major), the form ONNX Runtime accepts.");
         if (node.Has("clip")) throw node.Fail("clip is set: the trainer's cells do not clip their pre-activations.");
-        if (node.Has("activation_alpha") || node.Has("activation_beta")) throw node.Fail("activation_alpha/activation_beta are set: the trainer's cells use plain activations.");
         if (cell == CellKind.Lstm && node.Int("input_forget", 0) != 0) throw node.Fail("input_forget=1 (coupled input and forget gates): the trainer's LSTM has separate gates.");
         if (cell == CellKind.Gru && node.Int("linear_before_reset", 0) != 1)
             throw node.Fail("linear_before_reset=0: the trainer's GRU applies the reset gate after the recurrent product (linear_before_reset=1, as PyTorch and Keras reset_after=True).");
-        var activation = CellActivation(node, cell, directions);
+        var (activation, recurrentActivation) = CellActivation(node, cell, directions);
 
         int gates = cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
         var w = Weight(node, Get(node, 1), "W", 3);
@@ -234,7 +233,7 @@ internal sealed partial class GraphInterpreter
         var (_, width) = TakeLayerInput(node, x, "X");
         CheckWidth(node, x, width, inputs, $"W {NodeView.Describe(w.Dims)}");
 
-        var spec = new RecurrentSpec(node.DisplayName, cell, activation, (int)hidden, (int)inputs, directions,
+        var spec = new RecurrentSpec(node.DisplayName, cell, activation, recurrentActivation, (int)hidden, (int)inputs, directions,
             (float[])w.Floats!.Clone(), (float[])r.Floats!.Clone(), (float[]?)b?.Floats!.Clone(), lengths);
         int stage = _plan.Add(spec);
         Entry[] Entries(EntryKind kind) => Enumerable.Range(0, directions).Select(d => new Entry(stage, 0, d, kind, node.DisplayName)).ToArray();
@@ -244,23 +243,63 @@ internal sealed partial class GraphInterpreter
         if (cell == CellKind.Lstm) Set(node, 2, new DataValue([[Atom.Directions], [batch[0]], [units]], Entries(EntryKind.Cell)));
     }
 
-    private static Activation CellActivation(NodeView node, CellKind cell, int directions)
+    /// <summary>
+    /// The cell's (activation, recurrent activation) from its <c>activations</c> attribute (see
+    /// <see cref="GateActivationNames"/>): the same list in every direction, and for LSTM one function for g and h,
+    /// as Keras's <c>activation</c> is both.
+    /// </summary>
+    private static (Activation Activation, Activation Recurrent) CellActivation(NodeView node, CellKind cell, int directions)
     {
         var names = node.Strings("activations");
-        string[] defaults = cell switch { CellKind.Lstm => ["Sigmoid", "Tanh", "Tanh"], CellKind.Gru => ["Sigmoid", "Tanh"], _ => ["Tanh"] };
-        if (names is null) return Activation.Tanh;
-        if (names.Length != defaults.Length * directions)
-            throw node.Fail($"activations [{string.Join(", ", names)}] should list {defaults.Length} per direction ({directions}).");
-        if (cell == CellKind.Rnn)
+        int perDirection = cell switch { CellKind.Lstm => 3, CellKind.Gru => 2, _ => 1 };
+        if (names is null)
         {
-            if (names.All(n => n.Equals("Tanh", StringComparison.OrdinalIgnoreCase))) return Activation.Tanh;
-            if (names.All(n => n.Equals("Relu", StringComparison.OrdinalIgnoreCase))) return Activation.Relu;
-            throw node.Fail($"activations [{string.Join(", ", names)}]: the trainer's SimpleRnn uses Tanh or Relu, the same in both directions.");
+            CheckParameters(node, []);
+            return (Activation.Tanh, Activation.Sigmoid);
         }
+        string listed = string.Join(", ", names);
+        if (names.Length != perDirection * directions)
+            throw node.Fail($"activations [{listed}] should list {perDirection} per direction ({directions}).");
+        var parsed = new Activation[names.Length];
         for (int i = 0; i < names.Length; i++)
-            if (!names[i].Equals(defaults[i % defaults.Length], StringComparison.OrdinalIgnoreCase))
-                throw node.Fail($"activations [{string.Join(", ", names)}] are not the defaults [{string.Join(", ", defaults)}], which the trainer's {node.OpType} uses.");
-        return Activation.Tanh;
+            if (!GateActivationNames.TryParse(names[i], out parsed[i]))
+                throw node.Fail($"activation '{names[i]}' in [{listed}]: the trainer's cells use Tanh, Sigmoid, Relu, HardSigmoid or Affine (linear).");
+        for (int i = perDirection; i < parsed.Length; i++)
+            if (parsed[i] != parsed[i % perDirection]) throw node.Fail($"activations [{listed}] differ between directions; the trainer's Bidirectional uses one cell twice.");
+        CheckParameters(node, parsed);
+        return cell switch
+        {
+            CellKind.Rnn when parsed[0] is Activation.Tanh or Activation.Relu => (parsed[0], Activation.Sigmoid),
+            CellKind.Rnn => throw node.Fail($"activations [{listed}]: the trainer's SimpleRnn uses Tanh or Relu."),
+            CellKind.Lstm when parsed[1] != parsed[2] =>
+                throw node.Fail($"activations [{listed}] use {names[1]} for the candidate but {names[2]} for the cell output; the trainer's LSTM (Keras's activation) uses one function for both."),
+            _ => (parsed[1], parsed[0]),
+        };
+    }
+
+    /// <summary>
+    /// activation_alpha/beta, consumed one each per parameterised function in list order (ONNX Runtime's reading),
+    /// must hold the trainer's values; a missing HardSigmoid value is its default (0.2, 0.5, everywhere the same), a
+    /// missing Affine one is refused: the spec's default α is 1, ONNX Runtime's 0.
+    /// </summary>
+    private static void CheckParameters(NodeView node, Activation[] functions)
+    {
+        var alphas = node.Floats("activation_alpha") ?? [];
+        var betas = node.Floats("activation_beta") ?? [];
+        int next = 0;
+        foreach (var f in functions)
+        {
+            if (GateActivationNames.Parameters(f) is not var (alpha, beta)) continue;
+            string name = GateActivationNames.Name(f);
+            if (f == Activation.Linear && (next >= alphas.Length || next >= betas.Length))
+                throw node.Fail($"{name} has no activation_alpha/activation_beta: the ONNX spec reads α = 1 there but ONNX Runtime reads 0, so the function is ambiguous.");
+            float a = next < alphas.Length ? alphas[next] : alpha, b = next < betas.Length ? betas[next] : beta;
+            if (a != alpha || b != beta)
+                throw node.Fail($"{name} has activation_alpha {a} and activation_beta {b}; the trainer's {(f == Activation.Linear ? "linear" : "hard_sigmoid")} is α = {alpha}, β = {beta}.");
+            next++;
+        }
+        if (alphas.Length > next || betas.Length > next)
+            throw node.Fail($"activation_alpha/activation_beta list {Math.Max(alphas.Length, betas.Length)} value(s), but the activations take {next}.");
     }
 
     /// <summary>Zeros must still have the shape the operator requires where it is known ([D, batch, H] for states, [D, 3H] for P).</summary>

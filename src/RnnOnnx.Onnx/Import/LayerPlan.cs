@@ -39,11 +39,14 @@ internal sealed class DenseSpec(string node, int inputs, int units, float[] kern
 internal enum CellKind { Lstm, Gru, Rnn }
 
 /// <summary>One ONNX LSTM/GRU/RNN node: W [D, G·H, I], R [D, G·H, H], B [D, 2·G·H] in ONNX's gate order.</summary>
-internal sealed class RecurrentSpec(string node, CellKind cell, Activation activation, int hidden, int inputs, int directions, float[] w, float[] r, float[]? b, bool usesLengths)
+internal sealed class RecurrentSpec(string node, CellKind cell, Activation activation, Activation recurrentActivation, int hidden, int inputs, int directions, float[] w, float[] r, float[]? b, bool usesLengths)
     : LayerSpec(node)
 {
     public CellKind Cell { get; } = cell;
+    /// <summary>Keras's activation (SimpleRnn's only one; LSTM/GRU candidate and LSTM cell output).</summary>
     public Activation Activation { get; } = activation;
+    /// <summary>Keras's recurrent_activation: the LSTM/GRU gates' function.</summary>
+    public Activation RecurrentActivation { get; } = recurrentActivation;
     public int Hidden { get; } = hidden;
     public int Inputs { get; } = inputs;
     public int Directions { get; } = directions;

@@ -62,6 +62,14 @@ internal sealed class NodeView
         return [.. a.Ints];
     }
 
+    public float[]? Floats(string name)
+    {
+        var a = Find(name);
+        if (a is null) return null;
+        if (a.Type != AttributeType.Floats) throw Fail($"attribute '{name}' must be a list of floats, but it is {a.Type}.");
+        return [.. a.Floats];
+    }
+
     public string[]? Strings(string name)
     {
         var a = Find(name);

@@ -36,8 +36,8 @@ internal static class TrainerModelBuilder
         bool sequences = r.ReturnSequences ?? throw new UnsupportedOnnxModelException(r.Node, null, "no later node reads its output.");
         return r.Cell switch
         {
-            CellKind.Lstm => new Lstm(r.Hidden, sequences),
-            CellKind.Gru => new Gru(r.Hidden, sequences),
+            CellKind.Lstm => new Lstm(r.Hidden, sequences, r.Activation, r.RecurrentActivation),
+            CellKind.Gru => new Gru(r.Hidden, sequences, r.Activation, r.RecurrentActivation),
             _ => new SimpleRnn(r.Hidden, sequences, r.Activation),
         };
     }

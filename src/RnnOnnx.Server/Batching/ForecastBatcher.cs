@@ -4,7 +4,7 @@ using RnnOnnx.Forecasting;
 namespace RnnOnnx.Server.Batching;
 
 /// <summary>
-/// Gathers one model's concurrent forecast requests into one <see cref="RnnForecastModel.ForecastBatch"/> call:
+/// Gathers one model's concurrent forecast requests into one <see cref="RnnForecastModel.ForecastBatch(IReadOnlyList{RnnForecastInput})"/> call:
 /// everything queued while the previous call ran goes into the next (up to the maximum batch size). Then the batch
 /// waits, at most the maximum wait, only until it is as large as the previous one: clients answered together tend to
 /// come back together, and a batch that waited for requests no one is about to send would only add latency. A lone

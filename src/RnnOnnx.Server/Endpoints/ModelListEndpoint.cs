@@ -22,7 +22,7 @@ internal static class ModelListEndpoint
             _ => [$"{root}/run"],
         };
         Dictionary<string, object>? details = model.Forecaster is { } f
-            ? new() { ["horizon"] = f.Horizon, ["window"] = f.WindowSize, ["season"] = f.Season, ["confidence"] = f.ConfidenceLevel }
+            ? new() { ["horizon"] = f.Horizon, ["window"] = f.WindowSize, ["season"] = f.Seasons[0], ["confidence"] = f.ConfidenceLevel }
             : model.Generator is { } g ? new() { ["vocabulary_size"] = g.Vocabulary.Count } : null;
         return new ModelDescription(model.Name, model.TaskName, model.Ready, model.NotReadyReason, endpoints,
             model.Info?.Inputs.Select(i => i.ToString()).ToArray() ?? [], model.Info?.Outputs.Select(o => o.ToString()).ToArray() ?? [], details);

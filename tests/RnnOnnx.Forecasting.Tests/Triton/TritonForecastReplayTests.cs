@@ -28,18 +28,19 @@ public sealed class TritonForecastReplayTests
             {
                 var history = series[..start];
                 using var engine = model.CreateEngine(history);
-                var (z, scaler) = model.Prepare(history, "");
-                var context = ForecastWindows.Context(z, z.Length - 1, model.WindowSize, scaler.Scale);
+                var prepared = model.Prepare(history, "");
+                var scaler = prepared.Scaler;
+                var context = ForecastWindows.Context(prepared.Adjusted, prepared.Adjusted.Length - 1, model.WindowSize, scaler.Scale);
                 var output = triton.Infer("input", context, [1, context.Length, 1], start: true)["output"];
-                double lastZ = z[^1];
-                AssertSame(engine.Predict(), model.Decode(output[^model.Horizon..], lastZ, scaler));
+                double[] levels = [model.ConfidenceLevel];
+                AssertSame(engine.Predict(), model.Decode(output[^model.Horizon..], prepared, null, null, levels));
                 for (int t = start; t < start + 30; t++)
                 {
                     engine.Update(series[t]);
-                    double next = scaler.Forward(series[t]);
-                    output = triton.Infer("input", new[] { (float)((next - lastZ) / scaler.Scale) }, [1, 1, 1], start: false)["output"];
-                    lastZ = next;
-                    AssertSame(engine.Predict(), model.Decode(output, lastZ, scaler));
+                    double next = scaler.Forward(series[t]) - prepared.Seasonal(t);
+                    output = triton.Infer("input", new[] { (float)((next - prepared.LastAdjusted) / scaler.Scale) }, [1, 1, 1], start: false)["output"];
+                    prepared = prepared with { Adjusted = [next], Next = t + 1 };
+                    AssertSame(engine.Predict(), model.Decode(output, prepared, null, null, levels));
                 }
             }
         }

@@ -12,7 +12,7 @@ public class ForecastByRnnTests
 
     private static RnnForecastOptions Options(int seed = 7) => new()
     {
-        Horizon = H, Season = 12, Units = 8, Epochs = 12, EnsembleSize = 1, Seed = seed, EarlyStoppingPatience = 4, MaxWindowsPerSeries = 50,
+        Horizon = H, Seasons = [12], Units = 8, Epochs = 12, EnsembleSize = 1, Seed = seed, EarlyStoppingPatience = 4, MaxWindowsPerSeries = 50,
     };
 
     [Fact]
@@ -121,7 +121,7 @@ public class ForecastByRnnTests
     {
         var ml = new MLContext(seed: 1);
         var data = Data(ml, Seasonal(60));
-        using var transformer = ml.Forecasting.ForecastByRnn("F", "Value", new RnnForecastOptions { Horizon = 3, Season = 12, Units = 4, Epochs = 2, EnsembleSize = 1, Seed = 1 }).Fit(data);
+        using var transformer = ml.Forecasting.ForecastByRnn("F", "Value", new RnnForecastOptions { Horizon = 3, Seasons = [12], Units = 4, Epochs = 2, EnsembleSize = 1, Seed = 1 }).Fit(data);
         Assert.False(transformer.IsRowToRowMapper);
         Assert.Contains("CreateTimeSeriesEngine", Assert.Throws<NotSupportedException>(() => transformer.GetRowToRowMapper(data.Schema)).Message, StringComparison.Ordinal);
         using var stream = new MemoryStream();

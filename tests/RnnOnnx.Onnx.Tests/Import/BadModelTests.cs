@@ -165,10 +165,16 @@ public class BadModelTests
         ("lstm", "LSTM", ProtoEdits.Float("clip", 3f), "clip is set"),
         ("lstm", "LSTM", GraphBuilder.Int("input_forget", 1), "input_forget=1"),
         ("lstm", "LSTM", GraphBuilder.Int("layout", 1), "layout=1"),
-        ("lstm", "LSTM", GraphBuilder.Strings("activations", "Sigmoid", "Tanh", "Relu"), "are not the defaults"),
+        ("lstm", "LSTM", GraphBuilder.Strings("activations", "Sigmoid", "Tanh", "Relu"), "one function for both"),
+        ("lstm", "LSTM", GraphBuilder.Strings("activations", "Sigmoid", "Softsign", "Softsign"), "activation 'Softsign'"),
+        ("gru", "GRU", GraphBuilder.Strings("activations", "Sigmoid"), "2 per direction"),
+        ("bi-lstm", "LSTM", GraphBuilder.Strings("activations", "Sigmoid", "Tanh", "Tanh", "Sigmoid", "Relu", "Relu"), "differ between directions"),
         ("lstm", "LSTM", GraphBuilder.String("direction", "reverse"), "direction 'reverse'"),
         ("lstm", "LSTM", GraphBuilder.Strings("activation_alpha", "1"), "activation_alpha"),
         ("gru", "GRU", GraphBuilder.Int("linear_before_reset", 0), "linear_before_reset=0"),
+        ("gru-linear-hard", "GRU", GraphBuilder.Floats("activation_alpha", 0.2f, 2f), "activation_alpha 2"),
+        ("gru-linear", "GRU", GraphBuilder.Floats("activation_alpha"), "ambiguous"),
+        ("gru-hard", "GRU", GraphBuilder.Floats("activation_beta", 0.5f, 0.5f), "take 1"),
         ("rnn-tanh", "RNN", GraphBuilder.Strings("activations", "Sigmoid"), "Tanh or Relu"),
     ];
 

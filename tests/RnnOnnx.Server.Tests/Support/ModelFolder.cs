@@ -18,7 +18,7 @@ public sealed class ModelFolder : IDisposable
     public ModelFolder()
     {
         Path = Directory.CreateTempSubdirectory("rnnonnx-serve-").FullName;
-        var options = new RnnForecastOptions { Horizon = 6, Season = 12, Units = 8, Epochs = 10, EnsembleSize = 1, Seed = 7, MaxWindowsPerSeries = 40 };
+        var options = new RnnForecastOptions { Horizon = 6, Seasons = [12], Units = 8, Epochs = 10, EnsembleSize = 1, Seed = 7, MaxWindowsPerSeries = 40 };
         using (var trained = RnnForecastTrainer.Train([new ForecastSeries(Series(120))], options))
             trained.Save(File("air"));
         Forecaster = RnnForecastModel.Load(File("air"));

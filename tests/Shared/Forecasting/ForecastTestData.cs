@@ -13,7 +13,7 @@ internal static class ForecastTestData
 
     public static RnnForecastOptions Fast(int horizon = 6, int seed = 7) => new()
     {
-        Horizon = horizon, Season = 12, Units = 8, Epochs = 15, EnsembleSize = 2, Seed = seed, EarlyStoppingPatience = 5, MaxWindowsPerSeries = 60,
+        Horizon = horizon, Seasons = [12], Units = 8, Epochs = 15, EnsembleSize = 2, Seed = seed, EarlyStoppingPatience = 5, MaxWindowsPerSeries = 60,
     };
 
     public static ForecastSeries[] One(double[] values, string key = "") => [new ForecastSeries(key, values)];

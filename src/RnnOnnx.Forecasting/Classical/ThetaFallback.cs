@@ -1,0 +1,70 @@
+namespace RnnOnnx.Forecasting.Classical;
+
+/// <summary>
+/// The Theta method as the forecaster of series too short for the network (and as the network's partner in a
+/// combination): run on the seasonally adjusted, transformed series (season 1, the profiles are added back by the
+/// caller), with split-conformal intervals from its own rolling-origin errors on the history.
+/// </summary>
+internal static class ThetaFallback
+{
+    /// <summary>Theta reads at most this many of the newest points: its SES level forgets the past anyway, and the engine keeps a bounded buffer.</summary>
+    public const int Memory = 2000;
+
+    /// <summary>Rolling origins scored for the intervals (the newest; each forecasts up to H steps ahead within the history).</summary>
+    private const int MaxOrigins = 40;
+
+    /// <summary>Theta's forecasts of the next <paramref name="horizon"/> adjusted values (needs 3 points).</summary>
+    public static double[] Forecast(ReadOnlySpan<double> adjusted, int horizon) =>
+        ThetaMethod.Forecast(adjusted[Math.Max(0, adjusted.Length - Memory)..], 1, horizon);
+
+    /// <summary>
+    /// Sorted conformal scores |a_{o+k} − f_{o,k}| / (s·√k) of Theta's forecasts from the newest origins o
+    /// (each fitted on a[..o], at least 3 points), k = 1..min(H, n−1−o). Growth as √k, as the network's scores.
+    /// </summary>
+    public static double[] Scores(ReadOnlySpan<double> adjusted, int horizon, double scale)
+    {
+        var a = adjusted[Math.Max(0, adjusted.Length - Memory)..];
+        int n = a.Length;
+        var scores = new List<double>();
+        for (int o = Math.Max(2, n - 1 - MaxOrigins); o <= n - 2; o++)
+        {
+            var f = ThetaMethod.Forecast(a[..(o + 1)], 1, Math.Min(horizon, n - 1 - o));
+            for (int k = 1; k <= f.Length; k++) scores.Add(Math.Abs(a[o + k] - f[k - 1]) / scale / Math.Sqrt(k));
+        }
+        scores.Sort();
+        return [.. scores];
+    }
+
+    /// <summary>
+    /// The score for coverage <paramref name="level"/>: the ⌈(N+1)c⌉-th smallest of N scores (split conformal). With
+    /// too few scores for that rank (N &lt; c/(1−c), e.g. 19 at 95 %) it is the larger of the largest score and the
+    /// random-walk bound z_{(1+c)/2}·√(π/2): a random walk whose steps have mean absolute size s has step deviation
+    /// s·√(π/2) (normal steps), so its h-step interval at level c has half-width z·s·√(π/2)·√h.
+    /// </summary>
+    public static double Quantile(double[] sorted, double level)
+    {
+        int n = sorted.Length;
+        int rank = (int)Math.Ceiling((n + 1) * level);
+        if (rank <= n) return sorted[rank - 1];
+        double walk = NormalQuantile((1 + level) / 2) * Math.Sqrt(Math.PI / 2);
+        return n == 0 ? walk : Math.Max(walk, sorted[^1]);
+    }
+
+    /// <summary>Φ⁻¹(p) by Acklam's rational approximation (relative error below 1.2e-9).</summary>
+    internal static double NormalQuantile(double p)
+    {
+        double[] a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
+        double[] b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+        double[] c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
+        double[] d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
+        const double low = 0.02425;
+        if (p < low)
+        {
+            double q = Math.Sqrt(-2 * Math.Log(p));
+            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+        }
+        if (p > 1 - low) return -NormalQuantile(1 - p);
+        double r = p - 0.5, s = r * r;
+        return (((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r / (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1);
+    }
+}
