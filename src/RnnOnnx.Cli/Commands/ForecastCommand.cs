@@ -50,6 +50,7 @@ internal static class ForecastCommand
             // What was read (columns, values per series, frequency), once it has been used: a failure stays one error line.
             foreach (var note in table.Notes) error.WriteLine(note);
             if (seasonNote is not null) error.WriteLine(seasonNote);
+            error.WriteLine(Methods(model, table.Series.Select(s => s.Id).ToList()));
             // Outputs last, each atomic: a failure leaves no half-written file.
             if (parse.GetValue(save) is { } savePath) model.Save(savePath);
             if (parse.GetValue(plot) is { } plotPath)
@@ -63,6 +64,24 @@ internal static class ForecastCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// How the series were forecast (network, combination, or Theta for series too short for the network), always on
+    /// stderr: the trainer's own lines are hidden when the forecast takes standard output.
+    /// </summary>
+    internal static string Methods(RnnForecastModel model, IReadOnlyList<string> ids)
+    {
+        static string Name(ForecastMethod m) => m switch
+        {
+            ForecastMethod.Network => "the network",
+            ForecastMethod.Combination => "the network combined with the Theta method",
+            _ => "the Theta method (too short for the network)",
+        };
+        if (ids.Count == 1) return $"forecast by {Name(model.MethodOf(ids[0]))}";
+        var groups = ids.GroupBy(model.MethodOf).OrderBy(g => g.Key).Select(g =>
+            $"{g.Count()} by {Name(g.Key)}" + (g.Key == ForecastMethod.Network ? "" : $" ({string.Join(", ", g.Take(5).Select(id => $"'{(id.Length <= 40 ? id : id[..40] + "…")}'"))}{(g.Count() > 5 ? ", …" : "")})"));
+        return $"series forecast: {string.Join("; ", groups)}";
     }
 
     /// <summary>The horizon, or the error naming the option and its range.</summary>

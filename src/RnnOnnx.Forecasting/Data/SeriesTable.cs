@@ -125,7 +125,8 @@ public sealed class SeriesTable
 
         var notes = new List<string>
         {
-            $"read {source}: {rows.Count} rows, separator '{(separator == '\t' ? "\\t" : separator.ToString())}', values from column '{header[value]}'"
+            // A one-column file has no separator to speak of (Sep still reports its default guess).
+            $"read {source}: {rows.Count} rows, " + (header.Length == 1 ? "one column" : $"separator '{(separator == '\t' ? "\\t" : separator.ToString())}'") + $", values from column '{header[value]}'"
                 + (time >= 0 ? $", times from '{header[time]}'" : ", no time column (rows are consecutive steps)")
                 + (id >= 0 ? $", series ids from '{header[id]}'" : ""),
         };

@@ -51,9 +51,25 @@ public sealed class ForecastPanelCommandTests : IDisposable
         Assert.Contains("series ids from 'series'", error, StringComparison.Ordinal);
         Assert.Contains("series 'Leisure and hospitality': 36 values, monthly", error, StringComparison.Ordinal);
         Assert.Contains("season 12 from the monthly timestamps", error, StringComparison.Ordinal);
+        Assert.Matches(@"series forecast: (3 by the network|.*\(.*'.*'\))", error);
         // One model knows all three series.
         using var trained = RnnOnnx.Forecasting.RnnForecastModel.Load(model);
         Assert.Equal(["Construction", "Finance", "Leisure and hospitality"], trained.SeriesKeys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_panel_with_a_three_point_series_forecasts_it_too_and_says_how()
+    {
+        string csv = Path.Combine(_dir, "short.csv");
+        var rows = Enumerable.Range(0, 60).Select(t => $"long,{new DateTime(2020, 1, 1).AddMonths(t):yyyy-MM},{100 + t + 10 * Math.Sin(t / 2.0):F2}")
+            .Concat(Enumerable.Range(0, 3).Select(t => $"tiny,{new DateTime(2024, 10, 1).AddMonths(t):yyyy-MM},{5 + t}"));
+        File.WriteAllLines(csv, ["id,month,v", .. rows]);
+        var (exit, output, error) = CliRunner.Run(["forecast", "--input", csv, "--id-column", "id", "--horizon", "12", .. Fast]);
+        Assert.True(exit == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1 + 2 * 12, lines.Length);
+        Assert.Equal("tiny,1,2025-01-01", string.Join(',', lines[13].Split(',')[..3]));
+        Assert.Contains("1 by the Theta method (too short for the network) ('tiny')", error, StringComparison.Ordinal);
     }
 
     [Fact]
