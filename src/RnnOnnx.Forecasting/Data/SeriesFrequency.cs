@@ -55,6 +55,20 @@ public sealed record SeriesFrequency
     public DateTime Advance(DateTime time, int steps) =>
         Months > 0 ? AddMonths(time, Months * steps) : time + Step * steps;
 
+    /// <summary>
+    /// How many steps of this frequency lead from <paramref name="from"/> to <paramref name="to"/> (1 for the next
+    /// observation, more across a gap), or null when <paramref name="to"/> is not on the grid after <paramref name="from"/>
+    /// (earlier, equal, or between two steps).
+    /// </summary>
+    public long? StepsBetween(DateTime from, DateTime to)
+    {
+        if (to <= from) return null;
+        long steps = Months > 0
+            ? ((to.Year - from.Year) * 12L + to.Month - from.Month) / Months
+            : (to - from).Ticks / Step.Ticks;
+        return steps >= 1 && steps <= int.MaxValue && Advance(from, (int)steps) == to ? steps : null;
+    }
+
     /// <summary>Month arithmetic that keeps month ends at month ends (31 Jan + 1 month = 28/29 Feb, + 2 = 31 Mar).</summary>
     private static DateTime AddMonths(DateTime time, int months)
     {
@@ -112,6 +126,21 @@ public sealed record SeriesFrequency
     private static bool IsMonthEnd(DateTime t) => t.Day == DateTime.DaysInMonth(t.Year, t.Month);
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
+
+    /// <summary>
+    /// <paramref name="time"/> in ISO 8601 as the data shows it: a date (2024-01-31) for daily and longer steps whose
+    /// times are midnight, else date and time (2024-01-31T13:30:00).
+    /// </summary>
+    public string Format(DateTime time) =>
+        (Months > 0 || Step.Ticks % TimeSpan.TicksPerDay == 0) && time.TimeOfDay == TimeSpan.Zero
+            ? time.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+            : time.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Two frequencies are equal when their steps are (the seasons follow from the step).</summary>
+    public bool Equals(SeriesFrequency? other) => other is not null && Months == other.Months && Step == other.Step;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Months, Step);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

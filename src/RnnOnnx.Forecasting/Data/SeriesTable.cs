@@ -45,10 +45,16 @@ public sealed class SeriesTable
         "MMMM yyyy", "yyyy MMM", "yyyyMMdd", "dd.MM.yyyy", "MM/dd/yyyy", "MM/dd/yyyy HH:mm", "M/d/yyyy", "M/d/yyyy H:mm",
     ];
 
+    /// <summary>Series described one line each in <see cref="Notes"/>; the rest of a large panel is summed up in one line.</summary>
+    private const int DescribedSeries = 10;
+
     private SeriesTable(string source, IReadOnlyList<TableSeries> series, string valueColumn, string? timeColumn, string? idColumn, char separator, IReadOnlyList<string> notes)
     {
         (Source, Series, ValueColumn, TimeColumn, IdColumn, Separator, Notes) = (source, series, valueColumn, timeColumn, idColumn, separator, notes);
     }
+
+    /// <summary>The frequency every series shows (a table holds one), or null without a time column.</summary>
+    public SeriesFrequency? Frequency => Series[0].Frequency;
 
     /// <summary>The file (or what the caller named the text).</summary>
     public string Source { get; }
@@ -119,7 +125,8 @@ public sealed class SeriesTable
 
         var notes = new List<string>
         {
-            $"read {source}: {rows.Count} rows, separator '{(separator == '\t' ? "\\t" : separator.ToString())}', values from column '{header[value]}'"
+            // A one-column file has no separator to speak of (Sep still reports its default guess).
+            $"read {source}: {rows.Count} rows, " + (header.Length == 1 ? "one column" : $"separator '{(separator == '\t' ? "\\t" : separator.ToString())}'") + $", values from column '{header[value]}'"
                 + (time >= 0 ? $", times from '{header[time]}'" : ", no time column (rows are consecutive steps)")
                 + (id >= 0 ? $", series ids from '{header[id]}'" : ""),
         };
@@ -137,6 +144,7 @@ public sealed class SeriesTable
         }
 
         var series = new List<TableSeries>();
+        var described = new List<string>();
         foreach (var (key, group) in groups)
         {
             string name = id >= 0 ? $"series '{Excerpt(key)}'" : "the series";
@@ -145,7 +153,7 @@ public sealed class SeriesTable
             if (time < 0)
             {
                 series.Add(new TableSeries(key, group.Select(r => r.Value).ToList(), null, null));
-                notes.Add(Describe(name, group.Count, group.Count(r => double.IsNaN(r.Value)), null, 0));
+                described.Add(Describe(name, group.Count, group.Count(r => double.IsNaN(r.Value)), null, 0));
                 continue;
             }
             group.Sort((a, b) => a.Time.CompareTo(b.Time));
@@ -155,6 +163,9 @@ public sealed class SeriesTable
             var times = group.Select(r => r.Time).ToList();
             var frequency = SeriesFrequency.Infer(times, out var missing, out var problem)
                 ?? throw new DataException($"{source}: {name} has no single frequency: {problem}.");
+            // One model and one season for the table: series observed at different frequencies do not belong together.
+            if (series.Count > 0 && series[0].Frequency != frequency)
+                throw new DataException($"{source}: series '{Excerpt(series[0].Id)}' is {series[0].Frequency} but {name} is {frequency}; forecast one frequency per table (filter the rows).");
             long total = group.Count + missing.Sum(m => (long)m);
             if (total > 10_000_000) throw new DataException($"{source}: {name}'s times span {total:N0} {frequency} steps; at most 10,000,000 are read.");
             var values = new List<double>((int)total);
@@ -167,7 +178,13 @@ public sealed class SeriesTable
                     for (int k = 1; k <= missing[i]; k++) { values.Add(double.NaN); filledTimes.Add(frequency.Advance(group[i].Time, k)); }
             }
             series.Add(new TableSeries(key, values, filledTimes, frequency));
-            notes.Add(Describe(name, group.Count, group.Count(r => double.IsNaN(r.Value)), frequency, missing.Sum(m => (long)m)));
+            described.Add(Describe(name, group.Count, group.Count(r => double.IsNaN(r.Value)), frequency, missing.Sum(m => (long)m)));
+        }
+        notes.AddRange(described.Take(DescribedSeries));
+        if (series.Count > DescribedSeries)
+        {
+            var lengths = series.Skip(DescribedSeries).Select(s => s.Values.Count).ToList();
+            notes.Add($"… and {lengths.Count} more series, {lengths.Min()} to {lengths.Max()} values each (gaps included)");
         }
         return new SeriesTable(source, series, header[value], time >= 0 ? header[time] : null, id >= 0 ? header[id] : null, separator, notes);
     }

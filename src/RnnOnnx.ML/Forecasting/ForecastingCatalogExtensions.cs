@@ -46,11 +46,29 @@ public static class ForecastingCatalogExtensions
     /// <param name="confidenceLowerBoundColumn">Optional column to add with the lower bounds.</param>
     /// <param name="confidenceUpperBoundColumn">Optional column to add with the upper bounds.</param>
     /// <param name="seriesKeyColumnName">Optional column naming each row's series (text or integer): one global model, each series scaled on its own.</param>
+    /// <param name="timeColumnName">
+    /// Optional DateTime or DateTimeOffset column: each series' rows must be in time order; its frequency is inferred
+    /// (and exposed as <see cref="RnnForecastTransformer.Frequency"/>), names the default seasons when the options name
+    /// none (monthly 12, hourly 24, …), and rows that skip times count the skipped steps as missing values.
+    /// </param>
+    /// <param name="levels">
+    /// Optional interval levels, fractions in (0, 1) (e.g. [0.8, 0.95]); default: the options' confidence level. With
+    /// several, each bound column is one per level, suffixed with its percentage: Lower_80, Lower_95, Upper_80, Upper_95.
+    /// </param>
     /// <exception cref="ArgumentException">An argument is missing or out of range.</exception>
     public static RnnForecastEstimator ForecastByRnn(this ForecastingCatalog catalog, string outputColumnName, string inputColumnName,
-        RnnForecastOptions options, string? confidenceLowerBoundColumn = null, string? confidenceUpperBoundColumn = null, string? seriesKeyColumnName = null)
+        RnnForecastOptions options, string? confidenceLowerBoundColumn = null, string? confidenceUpperBoundColumn = null, string? seriesKeyColumnName = null,
+        string? timeColumnName = null, IReadOnlyList<double>? levels = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RnnForecastEstimator(new RnnForecastColumns(outputColumnName, inputColumnName, confidenceLowerBoundColumn, confidenceUpperBoundColumn, seriesKeyColumnName), options);
+        if (levels is not null)
+        {
+            if (levels.Count == 0) throw new ArgumentException("levels, when given, must name at least one level.", nameof(levels));
+            foreach (var level in levels)
+                if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(levels), level, $"Each level must be a fraction in (0, 1), e.g. 0.8 for 80 %; got {level}.");
+            if (levels.Distinct().Count() != levels.Count) throw new ArgumentException($"The levels must differ, got {string.Join(", ", levels)}.", nameof(levels));
+        }
+        return new RnnForecastEstimator(new RnnForecastColumns(outputColumnName, inputColumnName, confidenceLowerBoundColumn, confidenceUpperBoundColumn,
+            seriesKeyColumnName, timeColumnName, levels?.ToArray()), options);
     }
 }

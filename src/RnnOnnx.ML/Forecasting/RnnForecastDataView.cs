@@ -61,7 +61,7 @@ internal sealed class RnnForecastDataView : IDataView
         {
             (_parent, _input, _active) = (parent, input, active);
             _horizon = parent._transformer.Horizon;
-            if (forecast) _reader = RnnForecastColumnReader.Create(input, parent._bound);
+            if (forecast) _reader = RnnForecastColumnReader.Create(input, parent._bound, parent._transformer.Columns);
         }
 
         public override DataViewSchema Schema => _parent.Schema;
@@ -81,15 +81,20 @@ internal sealed class RnnForecastDataView : IDataView
             if (_reader is null) return true;
             _parent._transformer.ThrowIfDisposed();
             string key = _reader.Key();
-            if (!_streams.TryGetValue(key, out var stream)) _streams[key] = stream = new ForecastStream(_parent._transformer.Model, key);
+            var transformer = _parent._transformer;
+            if (!_streams.TryGetValue(key, out var stream)) _streams[key] = stream = new ForecastStream(transformer.Model, key, transformer.Frequency);
             double value = _reader.Value();
-            try { stream.Add(value); }
+            try
+            {
+                if (transformer.Columns.Time is null) stream.Add(value);
+                else stream.Add(value, _reader.Time());
+            }
             catch (DataException e)
             {
                 throw new DataException($"Input column '{_parent._transformer.Columns.Input}', row {_input.Position}" +
                     (key.Length == 0 ? "" : $" (series '{key}')") + $": {e.Message}");
             }
-            _current = stream.Engine?.Predict();
+            _current = stream.Engine is { } engine ? RnnForecastLevels.Predict(engine, transformer.Levels) : null;
             return true;
         }
 
@@ -101,8 +106,8 @@ internal sealed class RnnForecastDataView : IDataView
             if (typeof(TValue) != typeof(VBuffer<float>))
                 throw new InvalidOperationException($"Column '{column.Name}' is a vector of Single; asked for {typeof(TValue).Name}.");
             var columns = _parent._transformer.Columns;
-            Func<RnnForecast, float[]> pick = column.Name == columns.Output && column.Index == Schema[columns.Output].Index ? f => f.Forecast
-                : column.Name == columns.Lower ? f => f.Lower : f => f.Upper;
+            var bound = column.Name == columns.Output && column.Index == Schema[columns.Output].Index ? null : columns.Bounds.Single(b => b.Name == column.Name);
+            Func<RnnForecast, float[]> pick = bound is null ? f => f.Forecast : f => RnnForecastLevels.Bound(f, bound.Level, bound.Upper);
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
             {
                 var editor = VBufferEditor.Create(ref value, _horizon);

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using RnnOnnx.Forecasting;
+using RnnOnnx.Forecasting.Data;
 
 namespace RnnOnnx.ML.Forecasting;
 
@@ -29,12 +30,23 @@ public sealed class RnnForecastTransformer : ITransformer, IDisposable
     private readonly Dictionary<string, double[]> _history;
     private bool _disposed;
 
-    internal RnnForecastTransformer(RnnForecastModel model, RnnForecastColumns columns, Dictionary<string, double[]> history)
+    internal RnnForecastTransformer(RnnForecastModel model, RnnForecastColumns columns, Dictionary<string, double[]> history, SeriesFrequency? frequency)
     {
         Model = model;
         Columns = columns;
         _history = history;
+        Frequency = frequency;
+        Levels = columns.Levels ?? [model.ConfidenceLevel];
     }
+
+    /// <summary>
+    /// The frequency of the time column's times (monthly, hourly, …; its default seasons were used when the options
+    /// named none), or null without a time column. <see cref="SeriesFrequency.Advance"/> gives the forecast steps' times.
+    /// </summary>
+    public SeriesFrequency? Frequency { get; }
+
+    /// <summary>The interval levels of the bound columns, fractions in (0, 1), in the order of the columns.</summary>
+    public IReadOnlyList<double> Levels { get; }
 
     /// <summary>The trained model (owned by the transformer: disposed with it).</summary>
     public RnnForecastModel Model { get; }
@@ -110,14 +122,32 @@ public sealed class RnnForecastTransformer : ITransformer, IDisposable
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }
 
-/// <summary>One series' engine during a transform: buffers the first values, then one engine update per value.</summary>
-internal sealed class ForecastStream(RnnForecastModel model, string key)
+/// <summary>
+/// One series' engine during a transform: buffers the first values, then one engine update per value; with a
+/// frequency, a row whose time skips steps first adds a missing value (NaN) for each step skipped, as training did.
+/// </summary>
+internal sealed class ForecastStream(RnnForecastModel model, string key, SeriesFrequency? frequency = null)
 {
     private readonly int _startAt = model.SeriesKeys.Contains(key) ? 2 : Math.Max(2, model.WindowSize + 1);
     private List<double>? _buffer = [];
     private int _observed;
+    private DateTime? _last;
 
     public RnnForecastEngine? Engine { get; private set; }
+
+    /// <summary>Adds the value observed at <paramref name="time"/>, after the missing values of any gap before it.</summary>
+    /// <exception cref="DataException">The time is not after the previous one, or not a whole number of steps after it.</exception>
+    public void Add(double value, DateTime time)
+    {
+        if (_last is { } last && frequency is not null)
+        {
+            long steps = frequency.StepsBetween(last, time)
+                ?? throw new DataException($"time {time:s} is not one or more {frequency} steps after the row before ({last:s}); rows must be in time order, one per time.");
+            for (long k = 1; k < steps; k++) Add(double.NaN);
+        }
+        _last = time;
+        Add(value);
+    }
 
     public void Add(double value)
     {

@@ -65,9 +65,19 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.StartsWith("step,forecast,lower,upper", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_series_too_short_for_the_network_is_still_forecast_and_says_how()
+    {
+        // Issue #16: every series of at least 3 points gets a forecast for any horizon.
+        string input = Csv("short.csv", Enumerable.Range(0, 12).Select(t => (10 + t).ToString(CultureInfo.InvariantCulture)));
+        var (exit, output, error) = CliRunner.Run(["forecast", "--input", input, "--horizon", "5", .. Fast]);
+        Assert.True(exit == 0, error);
+        Assert.Equal(6, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("forecast by the Theta method (too short for the network)", error, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string[], string> BadInputs => new()
     {
-        { "short", ["--horizon", "5"], "too short" },
         { "constant", ["--horizon", "5"], "constant" },
         { "text", ["--horizon", "5"], "is not a number" },
         { "good", ["--horizon", "5", "--column", "nope"], "no value column 'nope'" },
@@ -80,7 +90,6 @@ public sealed class ForecastCommandTests : IDisposable
     {
         string input = kind switch
         {
-            "short" => Csv("short.csv", Enumerable.Range(0, 12).Select(t => (10 + t).ToString(CultureInfo.InvariantCulture))),
             "constant" => Csv("constant.csv", Enumerable.Repeat("7", 80)),
             "text" => Csv("text.csv", Enumerable.Range(0, 80).Select(t => t == 40 ? "abc" : "1.5")),
             _ => Series(),
