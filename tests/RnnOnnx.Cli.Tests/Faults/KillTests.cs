@@ -15,31 +15,32 @@ public sealed class KillTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>A tiny recipe (about 0.3 s an epoch) and its text, in a fresh folder; returns the recipe path.</summary>
-    internal static string Recipe(string folder)
+    /// <summary>A text-model recipe; <paramref name="epochs"/> is raised where a test must act while training still runs.</summary>
+    internal static string Recipe(string folder, int epochs = 4)
     {
         Directory.CreateDirectory(folder);
         var random = new Random(15);
         string[] words = "in the beginning god created the heaven and the earth and the earth was without form and void".Split(' ');
         File.WriteAllText(Path.Combine(folder, "t.txt"), string.Join(' ', Enumerable.Range(0, 1000).Select(_ => words[random.Next(words.Length)])));
         string recipe = Path.Combine(folder, "r.json");
-        File.WriteAllText(recipe, """{"task":"generate","data":"t.txt","architecture":{"embedding":8,"units":32,"layers":1},"lr":0.02,"epochs":4,"batch":16,"window":16,"seed":4,"validation":0.1}""");
+        File.WriteAllText(recipe, """{"task":"generate","data":"t.txt","architecture":{"embedding":8,"units":32,"layers":1},"lr":0.02,"epochs":""" + epochs + ""","batch":16,"window":16,"seed":4,"validation":0.1}""");
         return recipe;
     }
 
-    /// <summary>The uninterrupted run's model, trained once for all tests (in-process: the same code as the child).</summary>
-    private static readonly Lazy<byte[]> ReferenceModel = new(() =>
+    /// <summary>The uninterrupted runs' models by epochs, each trained once for all tests (in-process: the same code as the child).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<byte[]>> ReferenceModels = new();
+
+    internal static byte[] Reference(int epochs = 4) => ReferenceModels.GetOrAdd(epochs, e => new Lazy<byte[]>(() =>
     {
         string folder = Directory.CreateTempSubdirectory("rnnonnx-kill-reference-").FullName;
         try
         {
-            var r = Run("train", "--recipe", Recipe(folder), "--out", Path.Combine(folder, "m.onnx"));
+            var r = Run("train", "--recipe", Recipe(folder, e), "--out", Path.Combine(folder, "m.onnx"));
             Assert.True(r.Exit == 0, r.Error);
             return File.ReadAllBytes(Path.Combine(folder, "m.onnx"));
         }
         finally { Directory.Delete(folder, recursive: true); }
-    });
-
-    internal static byte[] Reference() => ReferenceModel.Value;
+    })).Value;
 
     internal static void AssertAbsentOrComplete(string model, byte[] reference) =>
         Assert.True(!File.Exists(model) || File.ReadAllBytes(model).AsSpan().SequenceEqual(reference), $"'{model}' is partial or not the uninterrupted run's model");
@@ -133,9 +134,11 @@ public sealed class KillInWriteTests : IDisposable
     [InlineData("INT", "Ctrl+C")]
     public void A_first_SIGTERM_or_SIGINT_stops_at_a_safe_point_with_exit_1_and_a_checkpoint(string signal, string named)
     {
-        var reference = Reference();
+        // 16 epochs: the signal must land while training runs, even when a loaded machine delays it by seconds.
+        const int Epochs = 16;
+        var reference = KillTests.Reference(Epochs);
         string folder = Path.Combine(_folder, signal);
-        string recipe = Recipe(folder), model = Path.Combine(folder, "m.onnx");
+        string recipe = KillTests.Recipe(folder, Epochs), model = Path.Combine(folder, "m.onnx");
         (int Exit, string Output, string Error) r;
         using (var child = ChildCli.Start(folder, "train", "--recipe", recipe, "--out", model))
         {
