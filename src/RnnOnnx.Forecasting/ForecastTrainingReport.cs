@@ -11,4 +11,7 @@ public sealed record ForecastTrainingReport(IReadOnlyList<int> Seasons, int Wind
 {
     /// <summary>Per series key, how it is forecast (as <see cref="RnnForecastModel.MethodOf"/>).</summary>
     public IReadOnlyDictionary<string, ForecastMethod> Methods { get; init; } = new Dictionary<string, ForecastMethod>();
+
+    /// <summary>Per series key, the seasons found significant and removed as seasonal profiles (empty: none).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>> SeasonalProfiles { get; init; } = new Dictionary<string, IReadOnlyList<int>>();
 }

@@ -189,7 +189,7 @@ public sealed class RnnForecastEngine : IDisposable
                     profiles[k] = ReadDoubles(r, path, $"profile {k} length");
                     if (seasons[k] < 2 || profiles[k].Length != seasons[k]) throw new ModelFileException($"Checkpoint '{path}' is corrupt: season {k} is {seasons[k]} with a profile of {profiles[k].Length} values.");
                 }
-                method = new Training.SeriesMethod((ForecastMethod)m, weight, seasons);
+                method = new Training.SeriesMethod((ForecastMethod)m, weight, seasons) { Profiles = profiles };
                 recent = [.. ReadDoubles(r, path, "recent values length")];
                 if (method.Method != ForecastMethod.Network && recent.Count < 3) throw new ModelFileException($"Checkpoint '{path}' is corrupt: a Theta stream needs at least 3 recent values, it has {recent.Count}.");
             }

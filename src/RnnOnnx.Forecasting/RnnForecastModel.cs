@@ -55,8 +55,7 @@ public sealed class RnnForecastModel : IDisposable
     public ForecastTrainingReport? Report { get; internal init; }
 
     /// <summary>
-    /// How the series <paramref name="key"/> is forecast: <see cref="ForecastMethod.Network"/>,
-    /// <see cref="ForecastMethod.Combination"/> (network and Theta, the weight chosen on the calibration holdout) or
+    /// How the series <paramref name="key"/> is forecast: <see cref="ForecastMethod.Network"/> or
     /// <see cref="ForecastMethod.Theta"/> (too short for the network), as recorded per series in the config. A key not
     /// seen in training is forecast by the network, or by Theta when the model has no network (every training series was too short).
     /// </summary>
@@ -179,9 +178,9 @@ public sealed class RnnForecastModel : IDisposable
     }
 
     /// <summary>
-    /// Fills, transforms and seasonally adjusts a history. A known key keeps its trained scaler and the seasons removed
-    /// in training (profiles re-estimated on this history, so the phase counts from its first point); an unseen key is
-    /// scaled, tested for seasons and adjusted from its own history.
+    /// Fills, transforms and seasonally adjusts a history. A known key keeps its trained scaler and seasonal profiles
+    /// (its history is taken to start where its training series started: the phase counts from there); an unseen key
+    /// is scaled, tested for seasons and adjusted from its own history (phase from its first point).
     /// </summary>
     internal PreparedSeries Prepare(IReadOnlyList<double> history, string key)
     {
@@ -195,14 +194,15 @@ public sealed class RnnForecastModel : IDisposable
         bool log = known ? scaler!.Log : SeriesScaler.UsesLog(y, Config.Transform, name);
         if (log && y.Any(v => v <= 0)) throw new DataException($"The history of {name} has values ≤ 0, but the model forecasts its log.");
         var z = y.Select(v => log ? Math.Log(v) : v).ToArray();
-        int[] seasons = known ? method.Seasons.Where(m => z.Length >= 2 * m).ToArray()
-            : Config.AdjustSeasons ? SeasonalAdjustment.Significant(z, Config.SeasonList) : [];
-        var profiles = SeasonalAdjustment.Profiles(z, seasons);
+        if (!known)
+        {
+            int[] found = Config.AdjustSeasons ? SeasonalAdjustment.Significant(z, Config.SeasonList) : [];
+            method = method with { Seasons = found, Profiles = SeasonalAdjustment.Profiles(z, found) };
+        }
         var a = new double[z.Length];
-        for (int t = 0; t < z.Length; t++) a[t] = z[t] - SeasonalAdjustment.At(profiles, seasons, t);
+        for (int t = 0; t < z.Length; t++) a[t] = z[t] - SeasonalAdjustment.At(method.Profiles, method.Seasons, t);
         scaler = known ? scaler! : SeriesScaler.FitAdjusted(a, log, name);
-        if (!known) method = method with { Seasons = seasons };
-        return new PreparedSeries(a, scaler, seasons, profiles, method, z.Length);
+        return new PreparedSeries(a, scaler, method.Seasons, method.Profiles, method, z.Length);
     }
 
     /// <summary>

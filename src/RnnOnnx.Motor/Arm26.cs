@@ -4,7 +4,7 @@ namespace RnnOnnx.Motor;
 /// Planar two-joint arm (shoulder at the origin) with six lumped Thelen-style rigid-tendon Hill muscles:
 /// MotorNet's "arm26" (RigidTendonArm26 with RigidTendonHillMuscleThelen). Equations and parameters: EQUATIONS.md §4–6.
 /// </summary>
-internal sealed class Arm26 : Effector
+internal sealed partial class Arm26 : Effector
 {
     // Skeleton (EQUATIONS.md §4).
     private const double M1 = 1.82, M2 = 1.43, L1g = 0.135, L2g = 0.165, I1 = 0.051, I2 = 0.057, L1 = 0.309, L2 = 0.333;

@@ -13,7 +13,7 @@ namespace RnnOnnx.Motor;
 /// float32 a property of MotorNet's rounding, not ours.
 /// </para>
 /// </summary>
-public abstract class Effector
+public abstract partial class Effector
 {
     /// <summary>Integration step, seconds (MotorNet's default).</summary>
     public const double Timestep = 0.01;

@@ -69,6 +69,8 @@ public sealed record MotorRecipe
         if (Batches < 1) throw new ModelConfigurationException($"Motor recipe: batches must be at least 1, got {Batches}.");
         if (CheckpointEvery < 0 || ReportEvery < 1) throw new ModelConfigurationException($"Motor recipe: checkpointEvery ({CheckpointEvery}) must be ≥ 0 and reportEvery ({ReportEvery}) ≥ 1.");
         if (TimeLimitSeconds is { } s && !(s > 0)) throw new ModelConfigurationException($"Motor recipe: timeLimitSeconds must be > 0, got {s}.");
+        if (Training.FinalLearningRate is not null && Training.DecayBatches == 0 && TimeLimitSeconds is null)
+            throw new ModelConfigurationException("Motor recipe: finalLearningRate needs decayBatches (or a timeLimitSeconds to decay over).");
         try { Task.Validate(Motor.Effector.Create(Effector)); }
         catch (DataException e) { throw new ModelConfigurationException($"Motor recipe: {e.Message}"); }
     }

@@ -16,6 +16,18 @@ public sealed record TrainingOptions
     /// <summary>Adam step size.</summary>
     public double LearningRate { get; init; } = 1e-3;
 
+    /// <summary>
+    /// Learning rate at the end of a cosine decay (Loshchilov &amp; Hutter 2017, SGDR without restarts):
+    /// lr(p) = final + (lr − final)·(1 + cos πp)/2 for training progress p ∈ [0, 1]; null keeps the rate constant.
+    /// </summary>
+    public double? FinalLearningRate { get; init; }
+
+    /// <summary>
+    /// Batches over which the rate decays to <see cref="FinalLearningRate"/> (progress p = batch / this, then held).
+    /// 0 with a final rate: the caller sets <see cref="MotorTrainer.DecayProgress"/> (a wall-clock-budgeted run).
+    /// </summary>
+    public int DecayBatches { get; init; }
+
     /// <summary>Adam β1.</summary>
     public double Beta1 { get; init; } = 0.9;
 
@@ -83,6 +95,10 @@ public sealed partial class MotorTrainer
             throw new ModelConfigurationException($"Hidden ({Options.Hidden}) and batch size ({Options.BatchSize}) must be at least 1.");
         if (!(Options.LearningRate > 0) || !(Options.ClipNorm >= 0))
             throw new ModelConfigurationException($"Learning rate ({Options.LearningRate}) must be > 0 and clip norm ({Options.ClipNorm}) ≥ 0.");
+        if (Options.FinalLearningRate is { } final && !(final > 0 && final <= Options.LearningRate))
+            throw new ModelConfigurationException($"Final learning rate ({final}) must be > 0 and at most the learning rate ({Options.LearningRate}).");
+        if (Options.DecayBatches < 0)
+            throw new ModelConfigurationException($"Decay batches ({Options.DecayBatches}) must be ≥ 0.");
         _dv = Sensing.VisionSlots;
         _dp = Sensing.ProprioceptionSlots;
         _rng = new Rng(Options.Seed);
@@ -108,6 +124,24 @@ public sealed partial class MotorTrainer
 
     /// <summary>The policy being trained (its arrays are updated in place).</summary>
     public GruPolicy Policy { get; }
+
+    /// <summary>
+    /// Training progress in [0, 1] for the learning-rate decay when <see cref="TrainingOptions.DecayBatches"/> is 0
+    /// (e.g. elapsed / budget in a wall-clock-limited run, which is then not reproducible); ignored otherwise.
+    /// </summary>
+    public double DecayProgress { get; set; }
+
+    /// <summary>The learning rate the next batch will use (see <see cref="TrainingOptions.FinalLearningRate"/>).</summary>
+    public double CurrentLearningRate
+    {
+        get
+        {
+            if (Options.FinalLearningRate is not { } final) return Options.LearningRate;
+            double p = Options.DecayBatches > 0 ? (double)BatchesDone / Options.DecayBatches : DecayProgress;
+            p = Math.Clamp(p, 0, 1);
+            return final + (Options.LearningRate - final) * 0.5 * (1 + Math.Cos(Math.PI * p));
+        }
+    }
 
     /// <summary>Batches trained so far (also Adam's step count).</summary>
     public long BatchesDone { get; private set; }
@@ -175,7 +209,7 @@ public sealed partial class MotorTrainer
         long step = BatchesDone + 1;
         float b1 = (float)Options.Beta1, b2 = (float)Options.Beta2;
         double c1 = 1 - Math.Pow(Options.Beta1, step), c2 = 1 - Math.Pow(Options.Beta2, step);
-        float lr = (float)Options.LearningRate, eps = (float)Options.Epsilon;
+        float lr = (float)CurrentLearningRate, eps = (float)Options.Epsilon;
         float ic1 = (float)(1 / c1), ic2 = (float)(1 / c2);
         var w = Policy.Tensors;
         for (int p = 0; p < w.Length; p++)

@@ -55,9 +55,10 @@ public class LevelsSeasonsMethodsTests
     }
 
     [Fact]
-    public void The_shipped_version_1_model_serves_its_own_level_and_refuses_others()
+    public void A_version_1_model_file_serves_its_own_level_and_refuses_others()
     {
-        using var model = RnnForecastModel.Load(Repository.File("models", "forecast", "airpassengers.onnx"));
+        // The AirPassengers model as shipped before several levels and seasons (config version 1).
+        using var model = RnnForecastModel.Load(Repository.File("tests", "RnnOnnx.Forecasting.Tests", "Fixtures", "airpassengers-v1.onnx"));
         var y = File.ReadLines(Repository.File("data", "forecast", "AirPassengers.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal([12], model.Seasons);
         Assert.Equal(ForecastMethod.Network, model.MethodOf(""));

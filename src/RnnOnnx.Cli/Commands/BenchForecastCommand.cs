@@ -6,51 +6,72 @@ using RnnOnnx.Forecasting;
 
 namespace RnnOnnx.Cli.Commands;
 
-/// <summary>`rnnonnx bench forecast --panel DIR [--out RESULTS.csv]`: the whole BASELINES.md protocol on our forecaster.</summary>
+/// <summary>
+/// `rnnonnx bench forecast --panel DIR [--panel DIR2 …] [--synthetic] [--out RESULTS.csv]`: the whole BASELINES.md
+/// protocol on our forecaster, panel by panel, next to our Theta method and the seasonal naive forecast, with the
+/// series we lose and why.
+/// </summary>
 internal static class BenchForecastCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var panel = new Option<DirectoryInfo>("--panel") { Description = "Directory with panel.json and SERIES.csv files", Required = true };
+        var panel = new Option<DirectoryInfo[]>("--panel") { Description = "Directory with panel.json and SERIES.csv files (repeat for several panels)", AllowMultipleArgumentsPerToken = true };
+        var synthetic = new Option<bool>("--synthetic") { Description = "Add a generated half-hourly load series (seasons 48 and 336, 12 weeks of history, h = 336) as its own panel" };
         var outFile = CliPaths.Output("--out", "Write per-series results as CSV (- = standard output; the table then goes to standard error)");
         var only = new Option<string?>("--series") { Description = "Comma-separated series names (default: all)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed" };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 150, Description = "Most epochs per network" };
         var ensemble = new Option<int>("--ensemble") { DefaultValueFactory = _ => 3, Description = "Networks averaged" };
         var units = new Option<int>("--units") { DefaultValueFactory = _ => 32, Description = "Recurrent units" };
-        var maxWindows = new Option<int>("--max-windows") { DefaultValueFactory = _ => new RnnForecastOptions().MaxWindowsPerSeries, Description = "Most training windows per series (the latest)" };
-        var command = new Command("forecast", "Hold out each panel series' last horizon, train on the rest, report MASE, sMAPE and 95 % interval coverage.")
+        var maxWindows = new Option<int>("--max-windows") { DefaultValueFactory = _ => new RnnForecastOptions().MaxWindowsPerSeries, Description = "Most training windows per series (spread over the series)" };
+        var command = new Command("forecast", "Hold out each panel series' last horizon, train on the rest, report MASE, sMAPE and 95 % interval coverage next to Theta and the seasonal naive.")
         {
-            panel, outFile, only, seed, epochs, ensemble, units, maxWindows,
+            panel, synthetic, outFile, only, seed, epochs, ensemble, units, maxWindows,
         };
         command.SetAction(parse =>
         {
             // With the CSV on standard output, the table goes to standard error.
             var table = CliPaths.IsStandardOutput(parse.GetValue(outFile)) ? error : output;
-            string dir = parse.GetValue(panel)!.FullName;
-            var entries = PanelBenchmark.ReadPanel(dir);
+            var panels = (parse.GetValue(panel) ?? []).Select(d => (Name: d.Name, Dir: d.FullName, Entries: PanelBenchmark.ReadPanel(d.FullName))).ToList();
+            if (parse.GetValue(synthetic)) panels.Add(("synthetic", "", [PanelBenchmark.HalfHourly()]));
+            if (panels.Count == 0) throw new ArgumentException("Give at least one --panel directory (or --synthetic).");
             if (parse.GetValue(only) is { } names)
             {
                 var wanted = names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
-                entries = entries.Where(e => wanted.Contains(e.Name)).ToList();
-                if (entries.Count == 0) throw new ArgumentException($"No series of the panel is named {names}.");
+                panels = panels.Select(p => p with { Entries = p.Entries.Where(e => wanted.Contains(e.Name)).ToList() }).Where(p => p.Entries.Count > 0).ToList();
+                if (panels.Count == 0) throw new ArgumentException($"No series of the panels is named {names}.");
             }
             var template = new RnnForecastOptions { Seed = parse.GetValue(seed), Epochs = parse.GetValue(epochs), EnsembleSize = parse.GetValue(ensemble), Units = parse.GetValue(units), MaxWindowsPerSeries = parse.GetValue(maxWindows) };
             var clock = Stopwatch.StartNew();
-            var results = new List<PanelBenchmark.Result>();
-            table.WriteLine($"{"series",-16} {"MASE",7} {"sMAPE",7} {"cover95",8} {"window",6} {"epochs",6} {"seconds",8} {"theta",7}");
-            foreach (var entry in entries)
+            var all = new List<PanelBenchmark.Result>();
+            foreach (var (name, dir, entries) in panels)
             {
-                var r = PanelBenchmark.Run(dir, entry, template);
-                results.Add(r);
-                table.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Series,-16} {r.Mase,7:F3} {r.Smape,7:F2} {r.Coverage,8:P0} {r.Window,6} {r.Epochs,6} {r.Seconds,8:F1} {r.ThetaMase,7:F3}"));
+                table.WriteLine($"panel {name}");
+                table.WriteLine($"{"series",-22} {"MASE",7} {"theta",7} {"snaive",7} {"+theta",7} {"sMAPE",7} {"cover95",8} {"method",-11} {"profiles",-9} {"window",6} {"epochs",6} {"seconds",8}");
+                var results = new List<PanelBenchmark.Result>();
+                foreach (var entry in entries)
+                {
+                    var r = PanelBenchmark.Run(name, dir, entry, template);
+                    results.Add(r);
+                    string profiles = r.Profiles.Count > 0 ? string.Join(",", r.Profiles) : "-";
+                    table.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{r.Series,-22} {r.Mase,7:F3} {r.ThetaMase,7:F3} {r.SnaiveMase,7:F3} {r.MeanWithThetaMase,7:F3} {r.Smape,7:F2} {r.Coverage,8:P0} {r.Method.ToString().ToLowerInvariant(),-11} {profiles,-9} {r.Window,6} {r.Epochs,6} {r.Seconds,8:F1}"));
+                }
+                table.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"mean",-22} {results.Average(r => r.Mase),7:F3} {results.Average(r => r.ThetaMase),7:F3} {results.Average(r => r.SnaiveMase),7:F3} {results.Average(r => r.MeanWithThetaMase),7:F3} {results.Average(r => r.Smape),7:F2} {Pooled(results),8:P1}   (coverage over {results.Sum(r => r.Points)} held-out points; {results.Sum(r => r.Seconds):F0} s)"));
+                var lost = results.Where(r => r.Mase > Math.Min(r.ThetaMase, r.SnaiveMase)).ToList();
+                table.WriteLine(lost.Count == 0 ? "where we lose: nowhere (each series at least as good as Theta and the seasonal naive)" : "where we lose:");
+                foreach (var r in lost) table.WriteLine("  " + PanelBenchmark.Why(r));
+                table.WriteLine();
+                all.AddRange(results);
             }
-            double coverage = results.Sum(r => r.Coverage * r.Points) / results.Sum(r => r.Points);
-            table.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{"mean",-16} {results.Average(r => r.Mase),7:F3} {results.Average(r => r.Smape),7:F2} {coverage,8:P1}   (theta {results.Average(r => r.ThetaMase):F3}; coverage over all {results.Sum(r => r.Points)} held-out points; {clock.Elapsed.TotalSeconds:F0} s in all)"));
-            if (parse.GetValue(outFile) is { } path) PanelBenchmark.WriteCsv(path, results);
+            if (panels.Count > 1)
+                table.WriteLine(string.Create(CultureInfo.InvariantCulture, $"all panels: {all.Count} series, pooled 95 % coverage {Pooled(all):P1} over {all.Sum(r => r.Points)} points, {clock.Elapsed.TotalSeconds:F0} s in all"));
+            if (parse.GetValue(outFile) is { } path) PanelBenchmark.WriteCsv(path, all);
             return 0;
         });
         return command;
     }
+
+    private static double Pooled(IReadOnlyList<PanelBenchmark.Result> results) => results.Sum(r => r.Coverage * r.Points) / results.Sum(r => r.Points);
 }

@@ -25,6 +25,7 @@ internal static class MotorCommand
         command.Subcommands.Add(Simulate(output));
         command.Subcommands.Add(Evaluate(output));
         command.Subcommands.Add(Analyze(output));
+        command.Subcommands.Add(JPcaFromFile(output));
         return command;
     }
 
@@ -73,6 +74,9 @@ internal static class MotorCommand
                     error.WriteLine(Invariant($"time limit {limit} s reached after {trainer.BatchesDone} batches"));
                     break;
                 }
+                // A decay without a batch horizon runs over the wall-clock budget (such a run is not reproducible anyway).
+                if (r.TimeLimitSeconds is { } budget && trainer.Options.DecayBatches == 0)
+                    trainer.DecayProgress = clock.Elapsed.TotalSeconds / budget;
                 var report = trainer.TrainBatch();
                 long done = report.Batch;
                 if (done % r.ReportEvery == 0 || done == r.Batches)
@@ -194,6 +198,48 @@ internal static class MotorCommand
             Directory.CreateDirectory(dir);
             report.Write(dir);
             output.WriteLine(report.Summary());
+            return 0;
+        });
+        return command;
+    }
+
+    // ---- jpca ----
+
+    private static Command JPcaFromFile(TextWriter output)
+    {
+        var hidden = new Option<FileInfo>("--hidden") { Description = "Hidden states CSV condition,step,h0,h1,... (one row per condition and step; e.g. hidden.csv of `motor analyze`, or MotorNet's via tools/bench/motor/motornet_hidden.py)", Required = true };
+        var window = new Option<int>("--window") { Description = "jPCA window: the first this many steps of each condition", DefaultValueFactory = _ => 50 };
+        var command = new Command("jpca", "PCA and jPCA (Churchland 2012) of hidden states read from a file, with the code `motor analyze` uses.") { hidden, window };
+        command.SetAction(parse =>
+        {
+            var file = parse.GetValue(hidden)!;
+            int w = parse.GetValue(window);
+            if (w < 3) throw new DataException($"--window must be at least 3, got {w}.");
+            string first;
+            try { first = Serialization.InputFile.ReadAllText(file.FullName).Split('\n', 2)[0]; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DataException($"'{file.Name}' cannot be read: {e.Message}");
+            }
+            var columns = first.Split(',').Select(c => c.Trim()).ToList();
+            if (columns.Count < 3 || columns[0] != "condition" || columns[1] != "step")
+                throw new DataException($"'{file.Name}' must start with a header condition,step,h0,h1,...; its first line is '{(first.Length > 60 ? first[..57] + "..." : first)}'.");
+            var rows = MotorCsv.Read(file.FullName, file.Name, columns, unitInterval: false);
+            int units = columns.Count - 2;
+            int conditions = rows.Count == 0 ? 0 : (int)rows.Max(r => r[0]) + 1;
+            if (conditions < 2 || rows.Count % conditions != 0)
+                throw new DataException($"'{file.Name}' needs at least 2 conditions with the same number of steps; it has {rows.Count} rows and {conditions} condition(s).");
+            int steps = rows.Count / conditions;
+            var states = new double[rows.Count * units];
+            for (int k = 0; k < rows.Count; k++)
+            {
+                int c = k / steps, t = k % steps;
+                if (rows[k][0] != c || rows[k][1] != t + 1)
+                    throw new DataException($"'{file.Name}' row {k + 1}: expected condition {c}, step {t + 1} (rows ordered by condition, then step from 1); got {R(rows[k][0])}, {R(rows[k][1])}.");
+                rows[k].AsSpan(2).CopyTo(states.AsSpan(k * units, units));
+            }
+            var json = MotorAnalysisReport.AnalyseStates(states, conditions, steps, units, w);
+            output.WriteLine(json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             return 0;
         });
         return command;

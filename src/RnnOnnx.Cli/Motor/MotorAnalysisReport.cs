@@ -33,6 +33,15 @@ internal sealed class MotorAnalysisReport
             ["steps"] = first.Steps,
             ["hidden"] = first.Units,
             ["meanEndpointErrorCm"] = Round(_r.Reaches.Average(x => x.ErrorCm)),
+            ["speedProfile"] = new JsonObject
+            {
+                ["bellShaped"] = _r.Reaches.Count(x => x.IsBellShaped),
+                ["rule"] = FormattableString.Invariant($"one speed maximum of at least {ReachResult.BellPeakFloor} of the peak; start and end speed below {ReachResult.BellEndFraction} of the peak"),
+                ["peaks"] = new JsonArray([.. _r.Reaches.Select(x => JsonValue.Create(x.SpeedPeaks))]),
+                ["maxStartFraction"] = Round(_r.Reaches.Max(x => x.StartSpeedFraction)),
+                ["maxEndFraction"] = Round(_r.Reaches.Max(x => x.EndSpeedFraction)),
+                ["peakSpeedMps"] = new JsonArray([.. _r.Reaches.Select(x => JsonValue.Create(Round(x.PeakSpeed)))]),
+            },
             ["pca"] = new JsonObject
             {
                 ["varianceExplained"] = new JsonArray([.. pca.ExplainedRatio.Take(10).Select(v => JsonValue.Create(Round(v)))]),
@@ -77,6 +86,61 @@ internal sealed class MotorAnalysisReport
         Png(Path.Combine(dir, "pca.png"), PcaPlot());
         Png(Path.Combine(dir, "jpca.png"), JPcaPlot());
         if (_r.FixedPoints.Count > 0) Png(Path.Combine(dir, "eigenvalues.png"), EigenPlot());
+        AtomicFile.WriteAllBytes(Path.Combine(dir, "hidden.csv"), System.Text.Encoding.UTF8.GetBytes(HiddenCsv(_r.Reaches)));
+    }
+
+    /// <summary>
+    /// The hidden states the analyses used, one row per condition and step (<c>condition,step,h0..</c>): the format
+    /// <c>motor jpca --hidden</c> reads, so that another network's states (e.g. MotorNet's) go through the same code.
+    /// </summary>
+    internal static string HiddenCsv(IReadOnlyList<ReachResult> reaches)
+    {
+        var text = new System.Text.StringBuilder();
+        int h = reaches[0].Units;
+        text.Append("condition,step");
+        for (int j = 0; j < h; j++) text.Append(CultureInfo.InvariantCulture, $",h{j}");
+        text.Append('\n');
+        for (int c = 0; c < reaches.Count; c++)
+            for (int t = 0; t < reaches[c].Steps; t++)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{c},{t + 1}");
+                for (int j = 0; j < h; j++) text.Append(',').Append(((double)reaches[c].HiddenStates[t * h + j]).ToString("R", CultureInfo.InvariantCulture)); // the float's exact value
+                text.Append('\n');
+            }
+        return text.ToString();
+    }
+
+    /// <summary>PCA and jPCA of hidden states read from a file (<see cref="HiddenCsv"/>'s format), as JSON.</summary>
+    public static JsonObject AnalyseStates(double[] states, int conditions, int steps, int units, int window)
+    {
+        var pca = Pca.Fit(states, conditions * steps, units);
+        int w = Math.Clamp(window, 3, steps);
+        var win = new double[conditions * w * units];
+        for (int c = 0; c < conditions; c++) states.AsSpan(c * steps * units, w * units).CopyTo(win.AsSpan(c * w * units, w * units));
+        var j = JPca.Fit(win, conditions, w, units, Effector.Timestep);
+        return new JsonObject
+        {
+            ["conditions"] = conditions,
+            ["steps"] = steps,
+            ["hidden"] = units,
+            ["pca"] = new JsonObject
+            {
+                ["varianceExplained"] = new JsonArray([.. pca.ExplainedRatio.Take(10).Select(v => JsonValue.Create(Round(v)))]),
+                ["cumulative3"] = Round(pca.Cumulative(3)),
+                ["cumulative6"] = Round(pca.Cumulative(6)),
+                ["cumulative10"] = Round(pca.Cumulative(10)),
+            },
+            ["jpca"] = new JsonObject
+            {
+                ["windowSteps"] = w,
+                ["components"] = j.Components,
+                ["r2Unconstrained"] = Round(j.R2),
+                ["r2Skew"] = Round(j.R2Skew),
+                ["ratio"] = Round(j.Ratio),
+                ["frequencyRadPerS"] = Round(j.Frequency),
+                ["planeVarianceFraction"] = Round(j.PlaneVarianceFraction),
+            },
+        };
     }
 
     public string Summary()
@@ -86,7 +150,8 @@ internal sealed class MotorAnalysisReport
             $"PCA: top 3 PCs {100 * _r.Pca.Cumulative(3):F1}% of variance, top 6 {100 * _r.Pca.Cumulative(6):F1}%\n" +
             $"jPCA: R² skew {j.R2Skew:F3}, unconstrained {j.R2:F3}, ratio {j.Ratio:F3}, top-plane frequency {j.Frequency:F2} rad/s\n" +
             $"fixed points (hold input): {_r.FixedPoints.Count} ({_r.FixedPoints.Count(p => p.SpectralRadius < 1)} stable) from {_r.InitialStates} initial states\n" +
-            $"centre-out mean endpoint error {_r.Reaches.Average(x => x.ErrorCm):F3} cm");
+            $"centre-out mean endpoint error {_r.Reaches.Average(x => x.ErrorCm):F3} cm\n" +
+            $"speed profiles: {_r.Reaches.Count(x => x.IsBellShaped)} of {_r.Reaches.Count} bell-shaped (peaks {string.Join(" ", _r.Reaches.Select(x => x.SpeedPeaks))}; start ≤ {_r.Reaches.Max(x => x.StartSpeedFraction):F2}, end ≤ {_r.Reaches.Max(x => x.EndSpeedFraction):F2} of the peak)");
     }
 
     private static PlotModel Model(string title, string x, string y)

@@ -36,18 +36,19 @@ internal static class ThetaFallback
     }
 
     /// <summary>
-    /// The score for coverage <paramref name="level"/>: the ⌈(N+1)c⌉-th smallest of N scores (split conformal). With
-    /// too few scores for that rank (N &lt; c/(1−c), e.g. 19 at 95 %) it is the larger of the largest score and the
-    /// random-walk bound z_{(1+c)/2}·√(π/2): a random walk whose steps have mean absolute size s has step deviation
-    /// s·√(π/2) (normal steps), so its h-step interval at level c has half-width z·s·√(π/2)·√h.
+    /// The score for coverage <paramref name="level"/>: the larger of the split-conformal quantile (the ⌈(N+1)c⌉-th
+    /// smallest of N scores, or the largest when N &lt; c/(1−c)) and the random-walk bound z_{(1+c)/2}·√(π/2): a
+    /// random walk whose steps have mean absolute size s has step deviation s·√(π/2) (normal steps), so its h-step
+    /// interval at level c has half-width z·s·√(π/2)·√h (the naive method's interval). A short history's in-sample
+    /// errors are few and from one regime (a smooth trend gives tiny ones), so the Theta fallback's intervals are
+    /// never narrower than the random walk's; with no score at all (3 points) they are the random walk's.
     /// </summary>
     public static double Quantile(double[] sorted, double level)
     {
         int n = sorted.Length;
         int rank = (int)Math.Ceiling((n + 1) * level);
-        if (rank <= n) return sorted[rank - 1];
         double walk = NormalQuantile((1 + level) / 2) * Math.Sqrt(Math.PI / 2);
-        return n == 0 ? walk : Math.Max(walk, sorted[^1]);
+        return n == 0 ? walk : Math.Max(walk, sorted[Math.Min(rank, n) - 1]);
     }
 
     /// <summary>Φ⁻¹(p) by Acklam's rational approximation (relative error below 1.2e-9).</summary>

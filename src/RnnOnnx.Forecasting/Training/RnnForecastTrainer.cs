@@ -97,7 +97,7 @@ public static class RnnForecastTrainer
         foreach (var s in series.Where(s => s.Seasons.Length > 0))
             reporter.Info($"{s.Name}: seasonal profile(s) {string.Join(",", s.Seasons)} removed before the network");
 
-        var methods = series.ToDictionary(s => s.Key, s => new SeriesMethod(networked.Contains(s) ? ForecastMethod.Network : ForecastMethod.Theta, networked.Contains(s) ? 1 : 0, s.Seasons));
+        var methods = series.ToDictionary(s => s.Key, s => new SeriesMethod(networked.Contains(s) ? ForecastMethod.Network : ForecastMethod.Theta, networked.Contains(s) ? 1 : 0, s.Seasons) { Profiles = s.Profiles });
         var scores = new List<double>();
         List<Sequential> finalMembers;
         int epochs = 0;
@@ -132,9 +132,9 @@ public static class RnnForecastTrainer
                 for (int t = 0; t < n; t++) a[t] = t < m ? c.Adjusted[t] : s.Z[t] - SeasonalAdjustment.At(c.Profiles, c.Seasons, t);
                 for (int origin = m - 1; origin <= n - 2; origin++)
                 {
-                    var forecast = PredictNative(members, ForecastWindows.Context(a, origin, window, c.Scaler.Scale), horizon);
+                    var output = PredictNative(members, ForecastWindows.Context(a, origin, window, c.Scaler.Scale), horizon);
                     for (int h = 1; origin + h <= n - 1; h++)
-                        scores.Add(Math.Abs(a[origin + h] - (a[origin] + c.Scaler.Scale * (forecast[h - 1] + h * c.Scaler.Drift))) / c.Scaler.Scale / Math.Sqrt(h));
+                        scores.Add(Math.Abs(a[origin + h] - (a[origin] + c.Scaler.Scale * (output[h - 1] + h * c.Scaler.Drift))) / c.Scaler.Scale / Math.Sqrt(h));
                 }
             }
             reporter.Info($"calibrated intervals on {scores.Count} out-of-sample errors; final training for {epochs} epochs");
@@ -167,6 +167,7 @@ public static class RnnForecastTrainer
         var report = new ForecastTrainingReport(seasons, window, missing, scores.Count, epochs, clock.Elapsed)
         {
             Methods = methods.ToDictionary(p => p.Key, p => p.Value.Method),
+            SeasonalProfiles = methods.ToDictionary(p => p.Key, p => (IReadOnlyList<int>)p.Value.Seasons),
         };
         return (OnnxEnsemble.Mean(exported), config, report);
     }

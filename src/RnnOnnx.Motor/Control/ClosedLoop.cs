@@ -30,7 +30,41 @@ public sealed class ReachResult
         while (on > 1 && Speed(on - 1) >= 0.1 * peak) on--;
         while (off < Steps && Speed(off + 1) >= 0.1 * peak) off++;
         MovementTime = peak > 0 ? Math.Round((off - on + 1) * Effector.Timestep, 10) : 0;
+        // Bell shape (Morasso 1981; Flash & Hogan 1985): local maxima that reach BellPeakFloor of the peak — smaller
+        // ripples (e.g. while holding) are not a second movement — and the speed at the ends relative to the peak.
+        int peaks = 0;
+        for (int t = 1; t <= Steps; t++)
+        {
+            double s = Speed(t);
+            bool rising = t == 1 || Speed(t - 1) < s;
+            bool notRisingAfter = t == Steps || Speed(t + 1) <= s;
+            if (rising && notRisingAfter && s >= BellPeakFloor * peak && s > 0) peaks++;
+        }
+        SpeedPeaks = peaks;
+        StartSpeedFraction = peak > 0 ? Speed(1) / peak : 0;
+        EndSpeedFraction = peak > 0 ? Speed(Steps) / peak : 0;
     }
+
+    /// <summary>Local speed maxima below this fraction of the peak are not counted by <see cref="SpeedPeaks"/>.</summary>
+    public const double BellPeakFloor = 0.2;
+
+    /// <summary>Largest start/end speed, as a fraction of the peak, that <see cref="IsBellShaped"/> accepts.</summary>
+    public const double BellEndFraction = 0.2;
+
+    /// <summary>Local maxima of the fingertip speed at or above <see cref="BellPeakFloor"/> of the peak speed.</summary>
+    public int SpeedPeaks { get; }
+
+    /// <summary>Speed over the first step divided by the peak speed.</summary>
+    public double StartSpeedFraction { get; }
+
+    /// <summary>Speed over the last step divided by the peak speed.</summary>
+    public double EndSpeedFraction { get; }
+
+    /// <summary>
+    /// Whether the speed profile is bell-shaped: one peak (<see cref="SpeedPeaks"/> = 1) and start and end speeds
+    /// below <see cref="BellEndFraction"/> of it.
+    /// </summary>
+    public bool IsBellShaped => SpeedPeaks == 1 && StartSpeedFraction < BellEndFraction && EndSpeedFraction < BellEndFraction;
 
     /// <summary>Target, m.</summary>
     public double TargetX { get; }

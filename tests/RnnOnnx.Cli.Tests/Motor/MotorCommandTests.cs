@@ -166,5 +166,60 @@ public sealed class MotorCommandTests : IDisposable
         Assert.True(json.GetProperty("jpca").GetProperty("r2Skew").GetDouble() <= 1);
         Assert.True(File.Exists(P("an/pca.png")));
         Assert.True(File.Exists(P("an/jpca.png")));
+        var speed = json.GetProperty("speedProfile");
+        Assert.InRange(speed.GetProperty("bellShaped").GetInt32(), 0, 4);
+        Assert.Equal(4, speed.GetProperty("peaks").GetArrayLength());
+    }
+
+    [Fact]
+    public void Jpca_of_the_hidden_states_file_reproduces_analyze_and_bad_files_are_named()
+    {
+        string model = TinyModel();
+        var (exit, _, error) = CliRunner.Run("motor", "analyze", "--model", model, "--out", P("an"), "--targets", "4");
+        Assert.True(exit == 0, error);
+        var analysis = System.Text.Json.JsonDocument.Parse(File.ReadAllText(P("an/analysis.json"))).RootElement;
+        string[] lines = File.ReadAllLines(P("an/hidden.csv"));
+        Assert.Equal("condition,step,h0,h1,h2,h3,h4,h5,h6,h7", lines[0]);
+        Assert.Equal(1 + 4 * 20, lines.Length);
+
+        (exit, string output, error) = CliRunner.Run("motor", "jpca", "--hidden", P("an/hidden.csv"), "--window", "20");
+        Assert.True(exit == 0, error);
+        var fromFile = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        foreach (string key in new[] { "r2Skew", "r2Unconstrained", "frequencyRadPerS" })
+            Assert.Equal(analysis.GetProperty("jpca").GetProperty(key).GetDouble(), fromFile.GetProperty("jpca").GetProperty(key).GetDouble());
+        Assert.Equal(analysis.GetProperty("pca").GetProperty("cumulative3").GetDouble(), fromFile.GetProperty("pca").GetProperty("cumulative3").GetDouble());
+
+        string shuffled = Write("shuffled.csv", string.Join("\n", new[] { lines[0], lines[2], lines[1] }.Concat(lines.Skip(3))));
+        (exit, _, error) = CliRunner.Run("motor", "jpca", "--hidden", shuffled);
+        Assert.Equal(1, exit);
+        Assert.Contains("row 1: expected condition 0, step 1", error, StringComparison.Ordinal);
+        string noHeader = Write("noheader.csv", string.Join("\n", lines.Skip(1)));
+        (exit, _, error) = CliRunner.Run("motor", "jpca", "--hidden", noHeader);
+        Assert.Equal(1, exit);
+        Assert.Contains("must start with a header condition,step,h0", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_same_recipe_trains_to_the_same_onnx_bytes()
+    {
+        // The shipped controller's promise ("the recipe rebuilds it byte for byte") on a recipe CI can afford: a full
+        // retrain of models/motor/recipe.json is documented in models/motor/README.md with its SHA-256.
+        string recipe = Write("rebuild.json", """
+            { "effector": "arm26", "task": { "kind": "randomTarget", "steps": 25 },
+              "training": { "hidden": 16, "batchSize": 6, "seed": 5, "learningRate": 0.003, "finalLearningRate": 0.0003, "decayBatches": 6,
+                            "activationWeight": 0.01, "activationDerivativeWeight": 1, "hiddenWeight": 0.001, "hiddenDerivativeWeight": 0.1 },
+              "batches": 6, "checkpointEvery": 0, "reportEvery": 3 }
+            """);
+        string Hash(string name)
+        {
+            var (exit, _, error) = CliRunner.Run("motor", "train", "--recipe", recipe, "--out", P(name));
+            Assert.True(exit == 0, error);
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(P(name))));
+        }
+        string first = Hash("a.onnx"), second = Hash("b.onnx");
+        Assert.Equal(first, second);
+        // The weights moved: a recipe with another seed gives other bytes.
+        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("\"seed\": 5", "\"seed\": 6", StringComparison.Ordinal));
+        Assert.NotEqual(first, Hash("c.onnx"));
     }
 }

@@ -1,5 +1,7 @@
 #!/bin/sh
 # Side-by-side ms per training batch, RnnOnnx.Motor vs MotorNet, arm26, batch 32 x 100 steps, GRU(32) and GRU(128).
+# Both sides report the median wall-clock time and the median CPU time of the training thread per batch; on a shared
+# machine the wall-clock ratio swings with the load, the CPU-time ratio is what one core does for each.
 # usage: tools/bench/motor/compare.sh MOTORNET_DIR [batches]
 set -e
 MN=${1:?usage: compare.sh MOTORNET_DIR [batches]}
@@ -13,7 +15,10 @@ THEIRS=$(OMP_NUM_THREADS=1 /usr/bin/python3 "$ROOT/tools/bench/motor/motornet_be
 echo "$THEIRS"
 echo "uptime: $(uptime)"
 for H in 32 128; do
-  A=$(echo "$OURS" | grep "GRU($H)" | sed 's/.*median \([0-9.]*\) ms.*/\1/')
-  B=$(echo "$THEIRS" | grep "GRU($H)" | sed 's/.*median \([0-9.]*\) ms.*/\1/')
-  echo "GRU($H): MotorNet $B ms / RnnOnnx $A ms = $(echo "$B $A" | awk '{printf "%.1f", $1 / $2}')x"
+  A=$(echo "$OURS" | grep "GRU($H)" | sed 's/.*median \([0-9.]*\) ms\/batch.*/\1/')
+  B=$(echo "$THEIRS" | grep "GRU($H)" | sed 's/.*median \([0-9.]*\) ms\/batch.*/\1/')
+  AC=$(echo "$OURS" | grep "GRU($H)" | sed 's/.*thread-cpu median \([0-9.]*\) ms.*/\1/')
+  BC=$(echo "$THEIRS" | grep "GRU($H)" | sed 's/.*thread-cpu median \([0-9.]*\) ms.*/\1/')
+  echo "GRU($H): wall MotorNet $B ms / RnnOnnx $A ms = $(echo "$B $A" | awk '{printf "%.1f", $1 / $2}')x;" \
+       "thread CPU MotorNet $BC ms / RnnOnnx $AC ms = $(echo "$BC $AC" | awk '{printf "%.1f", $1 / $2}')x"
 done

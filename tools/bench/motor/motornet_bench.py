@@ -39,9 +39,10 @@ def main():
         env = mn.environment.RandomTargetReach(effector=effector, max_ep_duration=1.)
         policy = mn.policy.PolicyGRU(env.observation_space.shape[0], hidden, env.n_muscles, device=th.device("cpu"))
         optimizer = th.optim.Adam(policy.parameters(), lr=1e-3)
-        times = []
+        times, cpu = [], []
         for b in range(warmup + batches):
             t0 = time.perf_counter()
+            c0 = time.thread_time()  # CPU time of this thread, as the RnnOnnx side measures (see its Program.cs)
             h = policy.init_hidden(batch_size=32)
             obs, info = env.reset(options={"batch_size": 32})
             terminated = False
@@ -60,10 +61,13 @@ def main():
             th.nn.utils.clip_grad_norm_(policy.parameters(), max_norm=1.)
             optimizer.step()
             if b >= warmup:
+                cpu.append((time.thread_time() - c0) * 1000)
                 times.append((time.perf_counter() - t0) * 1000)
         times.sort()
+        cpu.sort()
         print(f"motornet arm26 GRU({hidden}) batch 32x100: median {times[len(times) // 2]:.2f} ms/batch "
-              f"(min {times[0]:.2f}, {batches} batches, torch {th.__version__}, last loss {loss.item():.4f})")
+              f"(min {times[0]:.2f}, thread-cpu median {cpu[len(cpu) // 2]:.2f} ms, {batches} batches, "
+              f"torch {th.__version__}, last loss {loss.item():.4f})")
 
 
 if __name__ == "__main__":
