@@ -41,7 +41,7 @@ internal sealed class ForecastInput
         null => null,
         "\\t" or "tab" or "TAB" => '\t',
         { Length: 1 } => text[0],
-        _ => throw new ArgumentException($"--separator must be one character (or tab), got '{SeriesTableExcerpt(text)}'."),
+        _ => throw new ArgumentException($"--separator must be one character (or tab), got '{Excerpt(text)}'."),
     };
 
     /// <summary>The interval levels as fractions in (0, 1), in the order given (default 0.95).</summary>
@@ -86,12 +86,12 @@ internal sealed class ForecastInput
         var values = new List<T>();
         foreach (var cell in text.Split(',', StringSplitOptions.TrimEntries))
         {
-            var value = parse(cell) ?? throw new ArgumentException($"{option}: '{SeriesTableExcerpt(cell)}' is not {expected}.");
+            var value = parse(cell) ?? throw new ArgumentException($"{option}: '{Excerpt(cell)}' is not {expected}.");
             if (values.Contains(value)) throw new ArgumentException($"{option}: {cell} is listed twice.");
             values.Add(value);
         }
         return values;
     }
 
-    private static string SeriesTableExcerpt(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private static string Excerpt(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

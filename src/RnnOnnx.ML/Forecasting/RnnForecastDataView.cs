@@ -94,7 +94,7 @@ internal sealed class RnnForecastDataView : IDataView
                 throw new DataException($"Input column '{_parent._transformer.Columns.Input}', row {_input.Position}" +
                     (key.Length == 0 ? "" : $" (series '{key}')") + $": {e.Message}");
             }
-            _current = stream.Engine is { } engine ? RnnForecastLevels.Predict(engine, transformer.Levels) : null;
+            _current = stream.Engine?.Predict(transformer.Levels);
             return true;
         }
 
@@ -107,7 +107,7 @@ internal sealed class RnnForecastDataView : IDataView
                 throw new InvalidOperationException($"Column '{column.Name}' is a vector of Single; asked for {typeof(TValue).Name}.");
             var columns = _parent._transformer.Columns;
             var bound = column.Name == columns.Output && column.Index == Schema[columns.Output].Index ? null : columns.Bounds.Single(b => b.Name == column.Name);
-            Func<RnnForecast, float[]> pick = bound is null ? f => f.Forecast : f => RnnForecastLevels.Bound(f, bound.Level, bound.Upper);
+            Func<RnnForecast, float[]> pick = bound is null ? f => f.Forecast : f => bound.Upper ? f.Intervals[bound.Level].Upper : f.Intervals[bound.Level].Lower;
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
             {
                 var editor = VBufferEditor.Create(ref value, _horizon);

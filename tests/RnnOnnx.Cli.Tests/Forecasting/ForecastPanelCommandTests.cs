@@ -73,6 +73,18 @@ public sealed class ForecastPanelCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_season_list_reaches_the_model_and_overrides_the_frequencys()
+    {
+        string model = Path.Combine(_dir, "m.onnx");
+        var (exit, _, error) = CliRunner.Run(["forecast", "--input", Vega("seattle-weather-hourly-normals.csv"), "--horizon", "2", "--season", "6,24",
+            "--save", model, "--out", Path.Combine(_dir, "f.csv"), .. Fast]);
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("from the hourly timestamps", error, StringComparison.Ordinal);
+        using var trained = RnnOnnx.Forecasting.RnnForecastModel.Load(model);
+        Assert.Equal([6, 24], trained.Seasons);
+    }
+
+    [Fact]
     public void Hourly_data_gets_date_time_stamps()
     {
         var (exit, output, error) = CliRunner.Run(["forecast", "--input", Vega("seattle-weather-hourly-normals.csv"), "--horizon", "2", .. Fast]);
