@@ -10,7 +10,7 @@ one thread. Evaluation: 8 centre-out targets at 10 cm from the start posture (pi
 Output CSV: header `condition,step,h0,...,h{H-1}`, one row per condition and step (the hidden state after the step),
 then a line per condition on stderr with its endpoint error.
 
-usage: motornet_hidden.py MOTORNET_DIR OUT.csv [--hidden H] [--batches N] [--seed S]
+usage: /usr/bin/python3 motornet_hidden.py MOTORNET_DIR OUT.csv [--hidden H] [--batches N] [--seed S]
 """
 import math
 import os
