@@ -12,64 +12,33 @@ then a line per condition on stderr with its endpoint error.
 
 usage: /usr/bin/python3 motornet_hidden.py MOTORNET_DIR OUT.csv [--hidden H] [--batches N] [--seed S]
 """
+import argparse
 import math
-import os
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+import motornet_tutorial
 
 
 def main():
-    args = sys.argv[1:]
-    if len(args) < 2:
-        sys.exit(__doc__)
-    path, out = args.pop(0), args.pop(0)
-    hidden, batches, seed = 64, 1000, 1
-    while args:
-        a = args.pop(0)
-        if a == "--hidden":
-            hidden = int(args.pop(0))
-        elif a == "--batches":
-            batches = int(args.pop(0))
-        elif a == "--seed":
-            seed = int(args.pop(0))
-        else:
-            sys.exit(f"unknown argument {a}\n{__doc__}")
-    sys.path.insert(0, os.path.join(HERE, "..", "..", "parity", "gymnasium_standin"))
-    sys.path.insert(0, os.path.abspath(path))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("motornet_dir", help="MotorNet checkout (the folder holding the motornet package)")
+    parser.add_argument("out", help="hidden-state CSV to write")
+    parser.add_argument("--hidden", type=int, default=64)
+    parser.add_argument("--batches", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    hidden, batches, out = args.hidden, args.batches, args.out
+    th, mn = motornet_tutorial.load(args.motornet_dir, seed=args.seed)
     import numpy as np
-    import torch as th
-    import motornet as mn
-    th.set_num_threads(1)
-    th.manual_seed(seed)
-    np.random.seed(seed)
+    np.random.seed(args.seed)
 
-    effector = mn.effector.RigidTendonArm26(muscle=mn.muscle.RigidTendonHillMuscleThelen())
-    env = mn.environment.RandomTargetReach(effector=effector, max_ep_duration=1.)
-    policy = mn.policy.PolicyGRU(env.observation_space.shape[0], hidden, env.n_muscles, device=th.device("cpu"))
-    optimizer = th.optim.Adam(policy.parameters(), lr=1e-3)
+    env, policy, optimizer = motornet_tutorial.setup(th, mn, hidden)
     t0 = time.time()
     for b in range(batches):
-        h = policy.init_hidden(batch_size=32)
-        obs, info = env.reset(options={"batch_size": 32})
-        terminated = False
-        xy = [info["states"]["fingertip"][:, None, :]]
-        tg = [info["goal"][:, None, :]]
-        while not terminated:
-            action, h = policy(obs, h)
-            obs, reward, terminated, truncated, info = env.step(action=action)
-            xy.append(info["states"]["fingertip"][:, None, :])
-            tg.append(info["goal"][:, None, :])
-        xy = th.cat(xy, axis=1)
-        tg = th.cat(tg, axis=1)
-        loss = th.mean(th.sum(th.abs(xy - tg), dim=-1))
-        optimizer.zero_grad()
-        loss.backward()
-        th.nn.utils.clip_grad_norm_(policy.parameters(), max_norm=1.)
-        optimizer.step()
+        loss = motornet_tutorial.train_batch(th, env, policy, optimizer)
         if (b + 1) % 100 == 0:
-            print(f"batch {b + 1}/{batches} loss {loss.item():.5f} {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+            print(f"batch {b + 1}/{batches} loss {loss:.5f} {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
 
     # Centre-out reaches from rest at (pi/3, pi/2), no noise.
     conditions = 8
