@@ -68,7 +68,6 @@ public sealed class ForecastCommandTests : IDisposable
     public static TheoryData<string, string[], string> BadInputs => new()
     {
         { "short", ["--horizon", "5"], "at least 3" },
-        { "constant", ["--horizon", "5"], "constant" },
         { "text", ["--horizon", "5"], "is not a number" },
         { "good", ["--horizon", "5", "--column", "nope"], "no value column 'nope'" },
         { "good", ["--horizon", "0"], "--horizon must be at least 1" },
@@ -82,7 +81,6 @@ public sealed class ForecastCommandTests : IDisposable
         {
             // Series from 3 points are forecast (by Theta when too short for the network); 2 are refused.
             "short" => Csv("short.csv", Enumerable.Range(0, 2).Select(t => (10 + t).ToString(CultureInfo.InvariantCulture))),
-            "constant" => Csv("constant.csv", Enumerable.Repeat("7", 80)),
             "text" => Csv("text.csv", Enumerable.Range(0, 80).Select(t => t == 40 ? "abc" : "1.5")),
             _ => Series(),
         };
