@@ -84,6 +84,30 @@ public class ShortAndSeasonalSeriesTests
     }
 
     [Fact]
+    public void A_format_2_checkpoint_without_profiles_still_loads()
+    {
+        var y = Seasonal(100);
+        using var model = RnnForecastTrainer.Train(One(y), Fast() with { Seasons = [1] });
+        string path = Path.Combine(Path.GetTempPath(), $"engine2-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            using var engine = model.CreateEngine(y);
+            engine.CheckPoint(path);
+            // Format 2 is format 3 without the trailing method, weight, seasons and Theta values (4 + 8 + 4 + 4 bytes here).
+            var bytes = File.ReadAllBytes(path);
+            int magic = 1 + "rnnonnx.forecast-engine/3".Length;
+            bytes[magic - 1] = (byte)'2';
+            File.WriteAllBytes(path, bytes[..^20]);
+            using var old = RnnForecastEngine.Load(path, model);
+            Assert.Equal(engine.Predict().Forecast, old.Predict().Forecast);
+            old.Update(y[^1]);
+            engine.Update(y[^1]);
+            Assert.Equal(engine.Predict().Upper, old.Predict().Upper);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void A_long_cycle_without_a_season_gets_no_seasonal_profile_and_a_real_season_does()
     {
         // Sunspot-like: an 11-year (132-month) cycle with noise in monthly data, 600 months.

@@ -55,7 +55,7 @@ internal static class BenchForecastCommand
                     results.Add(r);
                     string profiles = r.Profiles.Count > 0 ? string.Join(",", r.Profiles) : "-";
                     table.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{r.Series,-22} {r.Mase,7:F3} {r.ThetaMase,7:F3} {r.SnaiveMase,7:F3} {r.MeanWithThetaMase,7:F3} {r.Smape,7:F2} {r.Coverage,8:P0} {r.Method.ToString().ToLowerInvariant(),-11} {profiles,-9} {r.Window,6} {r.Epochs,6} {r.Seconds,8:F1}"));
+                        $"{r.Series,-22} {r.Mase,7:F3} {r.ThetaMase,7:F3} {r.SnaiveMase,7:F3} {r.MeanWithThetaMase,7:F3} {r.Smape,7:F2} {r.Coverage,8:P0} {r.Method.ToString().ToLowerInvariant(),-11} {profiles,-9} {(r.Method == ForecastMethod.Theta ? "-" : r.Window.ToString(CultureInfo.InvariantCulture)),6} {r.Epochs,6} {r.Seconds,8:F1}"));
                 }
                 table.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{"mean",-22} {results.Average(r => r.Mase),7:F3} {results.Average(r => r.ThetaMase),7:F3} {results.Average(r => r.SnaiveMase),7:F3} {results.Average(r => r.MeanWithThetaMase),7:F3} {results.Average(r => r.Smape),7:F2} {Pooled(results),8:P1}   (coverage over {results.Sum(r => r.Points)} held-out points; {results.Sum(r => r.Seconds):F0} s)"));

@@ -124,8 +124,9 @@ internal static class PanelBenchmark
         string profiles = r.Profiles.Count > 0 ? $"profiles {string.Join(",", r.Profiles)} removed" : "no seasonal profile";
         string lost = r.ThetaMase < r.Mase && r.SnaiveMase < r.Mase ? "Theta and the seasonal naive"
             : r.ThetaMase < r.Mase ? "Theta" : "the seasonal naive";
+        string window = r.Method == ForecastMethod.Theta ? "" : string.Create(CultureInfo.InvariantCulture, $", window {r.Window}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"{r.Series}: {r.Mase:F3} vs {(r.ThetaMase < r.SnaiveMase ? r.ThetaMase : r.SnaiveMase):F3} ({lost} better); method {r.Method.ToString().ToLowerInvariant()}, {profiles}, window {r.Window}");
+            $"{r.Series}: {r.Mase:F3} vs {(r.ThetaMase < r.SnaiveMase ? r.ThetaMase : r.SnaiveMase):F3} ({lost} better); method {r.Method.ToString().ToLowerInvariant()}, {profiles}{window}");
     }
 
     public static void WriteCsv(string path, IEnumerable<Result> results) =>

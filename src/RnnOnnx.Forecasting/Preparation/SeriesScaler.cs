@@ -41,13 +41,13 @@ internal sealed record SeriesScaler(
         : char.ToUpperInvariant(series[0]) + series[1..];
 
     /// <summary>Chooses the transform and the scale for a (gap-free) series (no seasonal adjustment).</summary>
-    /// <exception cref="DataException">The series is constant, or log was asked for with a non-positive value.</exception>
+    /// <exception cref="DataException">Log was asked for with a non-positive value.</exception>
     public static SeriesScaler Fit(ReadOnlySpan<double> y, ForecastTransform transform, string series)
     {
         bool log = UsesLog(y, transform, series);
         var z = new double[y.Length];
         for (int i = 0; i < y.Length; i++) z[i] = log ? Math.Log(y[i]) : y[i];
-        return FitAdjusted(z, log, series, y[0]);
+        return FitAdjusted(z, log, series);
     }
 
     /// <summary>Whether the series is modelled in logs; refuses magnitudes float32 cannot forecast and log of a non-positive series.</summary>
@@ -68,14 +68,24 @@ internal sealed record SeriesScaler(
         return transform == ForecastTransform.Log || (transform == ForecastTransform.Auto && positive);
     }
 
-    /// <summary>The scale (mean absolute first difference) and drift of a transformed, seasonally adjusted series.</summary>
-    /// <exception cref="DataException">The series is constant.</exception>
-    public static SeriesScaler FitAdjusted(ReadOnlySpan<double> a, bool log, string series, double? first = null)
+    /// <summary>
+    /// The scale (mean absolute first difference) and drift of a transformed, seasonally adjusted series. A constant
+    /// series has no differences to scale by: it gets a scale of 1e-9 × its magnitude (at least 1e-30), so its
+    /// forecast is that constant and its intervals are as narrow as float32 shows (see <see cref="IsConstant"/>).
+    /// </summary>
+    public static SeriesScaler FitAdjusted(ReadOnlySpan<double> a, bool log, string series)
     {
         double sum = 0;
         for (int i = 1; i < a.Length; i++) sum += Math.Abs(a[i] - a[i - 1]);
         double scale = sum / Math.Max(1, a.Length - 1);
-        if (!(scale > 0)) throw new DataException($"{Subject(series)} is constant ({(first ?? (log ? Math.Exp(a[0]) : a[0])).ToString(System.Globalization.CultureInfo.InvariantCulture)}): there is nothing to learn; its forecast is that value.");
+        if (!(scale > 0)) return new SeriesScaler(log, Math.Max(1e-30, 1e-9 * Math.Abs(a[0])), 0);
         return new SeriesScaler(log, scale, MeanChange(a[^1] - a[0], a.Length, scale));
+    }
+
+    /// <summary>Whether every value equals the first (nothing to learn: such a series is forecast as that value).</summary>
+    public static bool IsConstant(ReadOnlySpan<double> values)
+    {
+        foreach (var v in values) if (v != values[0]) return false;
+        return true;
     }
 }

@@ -88,8 +88,10 @@ public static class RnnForecastTrainer
         int shortestSeason = seasons.Where(m => m > 1).DefaultIfEmpty(1).Min();
         int window = options.WindowSize > 0 ? options.WindowSize
             : Math.Min(Math.Min(Math.Max(Math.Max(3 * shortestSeason, 2 * horizon), 16), MaxWindow), longest - 2 * horizon - MinWindows);
-        var networked = series.Where(s => window >= MinWindow && s.Adjusted.Length - 2 * horizon - window >= 1).ToList();
-        foreach (var s in series.Where(s => !networked.Contains(s)))
+        var constant = series.Where(s => SeriesScaler.IsConstant(s.Z)).ToList();
+        foreach (var s in constant) reporter.Info($"{s.Name} is constant: there is nothing to learn; it is forecast as that value (by the Theta method)");
+        var networked = series.Where(s => window >= MinWindow && s.Adjusted.Length - 2 * horizon - window >= 1 && !constant.Contains(s)).ToList();
+        foreach (var s in series.Where(s => !networked.Contains(s) && !constant.Contains(s)))
             reporter.Info($"{s.Name} ({s.Adjusted.Length} points) is too short for the network at horizon {horizon} " +
                 $"(it needs {Math.Max(window, MinWindow) + 2 * horizon + 1}: window {Math.Max(window, MinWindow)} + horizon {horizon} to learn + horizon {horizon} to calibrate + 1): forecast by the Theta method");
         reporter.Info($"seasons {string.Join(",", seasons)}, window {window}, horizon {horizon}, {series.Count} series ({networked.Count} by the network)" +

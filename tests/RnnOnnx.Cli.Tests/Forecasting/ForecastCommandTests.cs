@@ -78,7 +78,7 @@ public sealed class ForecastCommandTests : IDisposable
 
     public static TheoryData<string, string[], string> BadInputs => new()
     {
-        { "constant", ["--horizon", "5"], "constant" },
+        { "short", ["--horizon", "5"], "at least 3" },
         { "text", ["--horizon", "5"], "is not a number" },
         { "good", ["--horizon", "5", "--column", "nope"], "no value column 'nope'" },
         { "good", ["--horizon", "0"], "--horizon must be at least 1" },
@@ -90,7 +90,8 @@ public sealed class ForecastCommandTests : IDisposable
     {
         string input = kind switch
         {
-            "constant" => Csv("constant.csv", Enumerable.Repeat("7", 80)),
+            // Series from 3 points are forecast (by Theta when too short for the network); 2 are refused.
+            "short" => Csv("short.csv", Enumerable.Range(0, 2).Select(t => (10 + t).ToString(CultureInfo.InvariantCulture))),
             "text" => Csv("text.csv", Enumerable.Range(0, 80).Select(t => t == 40 ? "abc" : "1.5")),
             _ => Series(),
         };

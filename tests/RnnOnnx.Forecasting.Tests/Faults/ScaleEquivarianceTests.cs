@@ -55,9 +55,14 @@ public class ScaleEquivarianceTests
     }
 
     [Fact]
-    public void A_constant_series_is_named_once()
+    public void A_constant_series_is_forecast_as_that_value()
     {
-        var e = Assert.Throws<DataException>(() => Forecast(1, Enumerable.Repeat(5.0, 60).ToArray()));
-        Assert.StartsWith("The series is constant", e.Message, StringComparison.Ordinal);
+        foreach (double c in new[] { 5.0, -3.0, 0.0 })
+        {
+            var f = Forecast(1, Enumerable.Repeat(c, 60).ToArray());
+            Assert.All(f.Forecast, v => Assert.Equal(c, v));
+            Assert.All(f.Lower, v => Assert.Equal(c, v, 1e-6));
+            Assert.All(f.Upper, v => Assert.Equal(c, v, 1e-6));
+        }
     }
 }
