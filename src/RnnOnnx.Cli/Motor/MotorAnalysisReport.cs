@@ -42,23 +42,8 @@ internal sealed class MotorAnalysisReport
                 ["maxEndFraction"] = Round(_r.Reaches.Max(x => x.EndSpeedFraction)),
                 ["peakSpeedMps"] = new JsonArray([.. _r.Reaches.Select(x => JsonValue.Create(Round(x.PeakSpeed)))]),
             },
-            ["pca"] = new JsonObject
-            {
-                ["varianceExplained"] = new JsonArray([.. pca.ExplainedRatio.Take(10).Select(v => JsonValue.Create(Round(v)))]),
-                ["cumulative3"] = Round(pca.Cumulative(3)),
-                ["cumulative6"] = Round(pca.Cumulative(6)),
-                ["cumulative10"] = Round(pca.Cumulative(10)),
-            },
-            ["jpca"] = new JsonObject
-            {
-                ["windowSteps"] = _r.JPcaSteps,
-                ["components"] = j.Components,
-                ["r2Unconstrained"] = Round(j.R2),
-                ["r2Skew"] = Round(j.R2Skew),
-                ["ratio"] = Round(j.Ratio),
-                ["frequencyRadPerS"] = Round(j.Frequency),
-                ["planeVarianceFraction"] = Round(j.PlaneVarianceFraction),
-            },
+            ["pca"] = PcaJson(pca),
+            ["jpca"] = JPcaJson(j, _r.JPcaSteps),
             ["fixedPoints"] = new JsonObject
             {
                 ["input"] = "hold: arm at rest at the start posture, goal at the start fingertip",
@@ -123,25 +108,31 @@ internal sealed class MotorAnalysisReport
             ["conditions"] = conditions,
             ["steps"] = steps,
             ["hidden"] = units,
-            ["pca"] = new JsonObject
-            {
-                ["varianceExplained"] = new JsonArray([.. pca.ExplainedRatio.Take(10).Select(v => JsonValue.Create(Round(v)))]),
-                ["cumulative3"] = Round(pca.Cumulative(3)),
-                ["cumulative6"] = Round(pca.Cumulative(6)),
-                ["cumulative10"] = Round(pca.Cumulative(10)),
-            },
-            ["jpca"] = new JsonObject
-            {
-                ["windowSteps"] = w,
-                ["components"] = j.Components,
-                ["r2Unconstrained"] = Round(j.R2),
-                ["r2Skew"] = Round(j.R2Skew),
-                ["ratio"] = Round(j.Ratio),
-                ["frequencyRadPerS"] = Round(j.Frequency),
-                ["planeVarianceFraction"] = Round(j.PlaneVarianceFraction),
-            },
+            ["pca"] = PcaJson(pca),
+            ["jpca"] = JPcaJson(j, w),
         };
     }
+
+    /// <summary>The "pca" object both analyze and jpca write: variance explained by the top 10 and cumulative shares.</summary>
+    private static JsonObject PcaJson(PcaResult pca) => new()
+    {
+        ["varianceExplained"] = new JsonArray([.. pca.ExplainedRatio.Take(10).Select(v => JsonValue.Create(Round(v)))]),
+        ["cumulative3"] = Round(pca.Cumulative(3)),
+        ["cumulative6"] = Round(pca.Cumulative(6)),
+        ["cumulative10"] = Round(pca.Cumulative(10)),
+    };
+
+    /// <summary>The "jpca" object both analyze and jpca write.</summary>
+    private static JsonObject JPcaJson(JPcaResult j, int windowSteps) => new()
+    {
+        ["windowSteps"] = windowSteps,
+        ["components"] = j.Components,
+        ["r2Unconstrained"] = Round(j.R2),
+        ["r2Skew"] = Round(j.R2Skew),
+        ["ratio"] = Round(j.Ratio),
+        ["frequencyRadPerS"] = Round(j.Frequency),
+        ["planeVarianceFraction"] = Round(j.PlaneVarianceFraction),
+    };
 
     public string Summary()
     {
