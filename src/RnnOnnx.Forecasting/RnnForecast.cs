@@ -22,12 +22,6 @@ public enum ForecastMethod
 {
     /// <summary>The recurrent network (plus the series' drift and seasonal profile).</summary>
     [System.Text.Json.Serialization.JsonStringEnumMemberName("network")] Network,
-    /// <summary>
-    /// A weighted mean of the network and the Theta method (the config's <c>network_weight</c>); forecasting, engines and
-    /// checkpoints serve it, but this version's trainer does not choose it: weights chosen on the calibration holdout
-    /// were measured worse (README, forecasting accuracy).
-    /// </summary>
-    [System.Text.Json.Serialization.JsonStringEnumMemberName("combination")] Combination,
     /// <summary>The Theta method alone (on the seasonally adjusted series): the series was too short for the network to learn from.</summary>
     [System.Text.Json.Serialization.JsonStringEnumMemberName("theta")] Theta,
 }

@@ -41,14 +41,14 @@ public sealed class RnnForecastEngine : IDisposable
     /// <summary>Observations seen (history plus updates).</summary>
     public long Observations => _series.Next;
 
-    private bool UsesTheta => _series.Method.Method != ForecastMethod.Network;
+    private bool UsesTheta => _series.Method.Method == ForecastMethod.Theta;
 
     internal static RnnForecastEngine Start(RnnForecastModel model, IReadOnlyList<double> history, string key)
     {
         var series = model.Prepare(history, key);
         var stream = model.Session.CreateStream();
         var output = new float[model.Horizon];
-        if (series.Method.Method != ForecastMethod.Theta)
+        if (series.Method.Method == ForecastMethod.Network)
         {
             // Warm up on the trained context length: what the full model reads for the same history.
             var context = Training.ForecastWindows.Context(series.Adjusted, series.Adjusted.Length - 1, model.WindowSize, series.Scaler.Scale);
@@ -71,9 +71,9 @@ public sealed class RnnForecastEngine : IDisposable
         {
             var recent = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent);
             theta = Classical.ThetaFallback.Forecast(recent, _model.Horizon);
-            if (_series.Method.Method == ForecastMethod.Theta) scores = Classical.ThetaFallback.Scores(recent, _model.Horizon, _series.Scaler.Scale);
+            scores = Classical.ThetaFallback.Scores(recent, _model.Horizon, _series.Scaler.Scale);
         }
-        return _model.Decode(_series.Method.Method == ForecastMethod.Theta ? null : _output, _series, theta, scores, levels);
+        return _model.Decode(UsesTheta ? null : _output, _series, theta, scores, levels);
     }
 
     /// <summary>Adds one observation; a NaN (missing) observation is taken as the one-step forecast.</summary>
@@ -90,11 +90,10 @@ public sealed class RnnForecastEngine : IDisposable
         else
         {
             // The one-step forecast on the adjusted scale (what Decode adds the profile to).
-            double w = _series.Method.Method switch { ForecastMethod.Network => 1, ForecastMethod.Theta => 0, _ => _series.Method.NetworkWeight };
-            a = w > 0 ? w * (_series.LastAdjusted + scaler.Scale * (_output[0] + scaler.Drift)) : 0;
-            if (w < 1) a += (1 - w) * Classical.ThetaFallback.Forecast(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent), 1)[0];
+            a = UsesTheta ? Classical.ThetaFallback.Forecast(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent), 1)[0]
+                : _series.LastAdjusted + scaler.Scale * (_output[0] + scaler.Drift);
         }
-        if (_series.Method.Method != ForecastMethod.Theta)
+        if (!UsesTheta)
             ForecastSession.Run(_stream, [(float)((a - _series.LastAdjusted) / scaler.Scale)], _output);
         if (UsesTheta)
         {
@@ -121,9 +120,8 @@ public sealed class RnnForecastEngine : IDisposable
         var states = _model.Session.ReadStates(_stream);
         w.Write(states.Length);
         foreach (var s in states) WriteFloats(w, s);
-        // Format 3: method, network weight, seasons with their profiles, Theta's recent adjusted values.
+        // Format 3: method, seasons with their profiles, Theta's recent adjusted values.
         w.Write((int)_series.Method.Method);
-        w.Write(_series.Method.NetworkWeight);
         w.Write(_series.Seasons.Length);
         for (int k = 0; k < _series.Seasons.Length; k++) { w.Write(_series.Seasons[k]); WriteDoubles(w, _series.Profiles[k]); }
         WriteDoubles(w, [.. _recent]);
@@ -173,14 +171,13 @@ public sealed class RnnForecastEngine : IDisposable
             var expected = model.Session.ZeroStates();
             if (output.Length != model.Horizon || states.Length != expected.Length || states.Where((s, i) => s.Length != expected[i].Length).Any())
                 throw new ModelFileException($"Checkpoint '{path}' does not fit the model: its state has other shapes.");
-            var method = new Training.SeriesMethod(ForecastMethod.Network, 1, []);
+            var method = new Training.SeriesMethod(ForecastMethod.Network, []);
             double[][] profiles = [];
             List<double> recent = [];
             if (magic == Magic)
             {
                 int m = r.ReadInt32();
                 if (!Enum.IsDefined((ForecastMethod)m)) throw new ModelFileException($"Checkpoint '{path}' is corrupt: its method field is {m}.");
-                double weight = r.ReadDouble();
                 var seasons = new int[Length(r, path, "season count", (stream.Length - stream.Position) / sizeof(int))];
                 profiles = new double[seasons.Length][];
                 for (int k = 0; k < seasons.Length; k++)
@@ -189,9 +186,9 @@ public sealed class RnnForecastEngine : IDisposable
                     profiles[k] = ReadDoubles(r, path, $"profile {k} length");
                     if (seasons[k] < 2 || profiles[k].Length != seasons[k]) throw new ModelFileException($"Checkpoint '{path}' is corrupt: season {k} is {seasons[k]} with a profile of {profiles[k].Length} values.");
                 }
-                method = new Training.SeriesMethod((ForecastMethod)m, weight, seasons) { Profiles = profiles };
+                method = new Training.SeriesMethod((ForecastMethod)m, seasons) { Profiles = profiles };
                 recent = [.. ReadDoubles(r, path, "recent values length")];
-                if (method.Method != ForecastMethod.Network && recent.Count < 3) throw new ModelFileException($"Checkpoint '{path}' is corrupt: a Theta stream needs at least 3 recent values, it has {recent.Count}.");
+                if (method.Method == ForecastMethod.Theta && recent.Count < 3) throw new ModelFileException($"Checkpoint '{path}' is corrupt: a Theta stream needs at least 3 recent values, it has {recent.Count}.");
             }
             var steps = model.Session.CreateStream();
             model.Session.WriteStates(steps, states);

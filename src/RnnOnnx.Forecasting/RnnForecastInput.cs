@@ -5,7 +5,7 @@ namespace RnnOnnx.Forecasting;
 /// <summary>
 /// One series made ready for <see cref="RnnForecastModel.ForecastBatch(IReadOnlyList{RnnForecastInput})"/> by
 /// <see cref="RnnForecastModel.PrepareInput"/>: checked, gaps filled, transformed, seasonally adjusted, scaled and cut
-/// to the model's window (and, for Theta or a combination, Theta's forecast and scores computed). Preparing apart from
+/// to the model's window (and, for Theta, Theta's forecast and scores computed). Preparing apart from
 /// running lets a caller reject bad input on its own (a server, per request) and then run many valid inputs in one
 /// ONNX Runtime call.
 /// </summary>

@@ -63,7 +63,7 @@ public sealed class RnnForecastModel : IDisposable
 
     internal SeriesMethod MethodFor(string key) =>
         Config.Methods.TryGetValue(key, out var m) ? m
-        : Config.Network ? new SeriesMethod(ForecastMethod.Network, 1, []) : new SeriesMethod(ForecastMethod.Theta, 0, []);
+        : new SeriesMethod(Config.Network ? ForecastMethod.Network : ForecastMethod.Theta, []);
 
     /// <summary>Forecasts the next <see cref="Horizon"/> points after <paramref name="history"/> (NaN = missing, filled), with the interval at <see cref="ConfidenceLevel"/>.</summary>
     /// <param name="history">The series up to now, from its first point (the seasonal phase counts from there).</param>
@@ -207,9 +207,9 @@ public sealed class RnnForecastModel : IDisposable
 
     /// <summary>
     /// Turns the network's scaled outputs and/or Theta's forecasts into values and intervals: on the adjusted scale
-    /// a_{n+h} = w·(a_n + s·(out_h + h·d)) + (1 − w)·theta_h, plus the seasonal profile at n+h, back-transformed; the
-    /// half-width at level c is s·q_c·√h with q_c the conformal score quantile (the model's for the network and
-    /// combinations, the series' own rolling-origin Theta scores for the Theta method).
+    /// a_{n+h} = a_n + s·(out_h + h·d) for the network, theta_h for the Theta method, plus the seasonal profile at n+h, back-transformed; the
+    /// half-width at level c is s·q_c·√h with q_c the conformal score quantile (the model's for the network, the
+    /// series' own rolling-origin Theta scores for the Theta method).
     /// </summary>
     internal RnnForecast Decode(float[]? output, RnnForecastInput input, IReadOnlyList<double> levels) =>
         Decode(output, input.Series, input.Theta, input.ThetaScores, levels);
@@ -218,14 +218,12 @@ public sealed class RnnForecastModel : IDisposable
     {
         int h = Config.Horizon;
         var scaler = series.Scaler;
-        double w = series.Method.Method switch { ForecastMethod.Network => 1, ForecastMethod.Theta => 0, _ => series.Method.NetworkWeight };
+        bool network = series.Method.Method == ForecastMethod.Network;
         var centre = new double[h];
         var forecast = new float[h];
         for (int i = 0; i < h; i++)
         {
-            double a = 0;
-            if (w > 0) a += w * (series.LastAdjusted + scaler.Scale * (output![i] + (i + 1) * scaler.Drift));
-            if (w < 1) a += (1 - w) * theta![i];
+            double a = network ? series.LastAdjusted + scaler.Scale * (output![i] + (i + 1) * scaler.Drift) : theta![i];
             centre[i] = a + series.Seasonal(series.Next + i);
             forecast[i] = (float)scaler.Inverse(centre[i]);
         }

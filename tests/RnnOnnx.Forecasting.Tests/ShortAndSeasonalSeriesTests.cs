@@ -93,11 +93,11 @@ public class ShortAndSeasonalSeriesTests
         {
             using var engine = model.CreateEngine(y);
             engine.CheckPoint(path);
-            // Format 2 is format 3 without the trailing method, weight, seasons and Theta values (4 + 8 + 4 + 4 bytes here).
+            // Format 2 is format 3 without the trailing method, seasons and Theta values (4 + 4 + 4 bytes here).
             var bytes = File.ReadAllBytes(path);
             int magic = 1 + "rnnonnx.forecast-engine/3".Length;
             bytes[magic - 1] = (byte)'2';
-            File.WriteAllBytes(path, bytes[..^20]);
+            File.WriteAllBytes(path, bytes[..^12]);
             using var old = RnnForecastEngine.Load(path, model);
             Assert.Equal(engine.Predict().Forecast, old.Predict().Forecast);
             old.Update(y[^1]);

@@ -67,7 +67,7 @@ internal static class ForecastCommand
     }
 
     /// <summary>
-    /// How the series were forecast (network, combination, or Theta for series too short for the network), always on
+    /// How the series were forecast (the network, or Theta for series too short for it), always on
     /// stderr: the trainer's own lines are hidden when the forecast takes standard output.
     /// </summary>
     internal static string Methods(RnnForecastModel model, IReadOnlyList<string> ids)
@@ -75,7 +75,6 @@ internal static class ForecastCommand
         static string Name(ForecastMethod m) => m switch
         {
             ForecastMethod.Network => "the network",
-            ForecastMethod.Combination => "the network combined with the Theta method",
             _ => "the Theta method (too short for the network)",
         };
         if (ids.Count == 1) return $"forecast by {Name(model.MethodOf(ids[0]))}";

@@ -65,12 +65,11 @@ internal sealed record ForecastConfig
 }
 
 /// <summary>
-/// How one series is forecast: its method, the network's weight in a combination, and the seasons removed from it with
+/// How one series is forecast: its method, and the seasons removed from it with
 /// their profiles as estimated on the training series (phase 0 = its first point; on the transformed scale).
 /// </summary>
 internal sealed record SeriesMethod(
     [property: JsonPropertyName("method")] ForecastMethod Method,
-    [property: JsonPropertyName("network_weight")] double NetworkWeight,
     [property: JsonPropertyName("seasons")] int[] Seasons)
 {
     [JsonPropertyName("profiles")] public double[][] Profiles { get; init; } = [];

@@ -99,7 +99,7 @@ public static class RnnForecastTrainer
         foreach (var s in series.Where(s => s.Seasons.Length > 0))
             reporter.Info($"{s.Name}: seasonal profile(s) {string.Join(",", s.Seasons)} removed before the network");
 
-        var methods = series.ToDictionary(s => s.Key, s => new SeriesMethod(networked.Contains(s) ? ForecastMethod.Network : ForecastMethod.Theta, networked.Contains(s) ? 1 : 0, s.Seasons) { Profiles = s.Profiles });
+        var methods = series.ToDictionary(s => s.Key, s => new SeriesMethod(networked.Contains(s) ? ForecastMethod.Network : ForecastMethod.Theta, s.Seasons) { Profiles = s.Profiles });
         var scores = new List<double>();
         List<Sequential> finalMembers;
         int epochs = 0;
