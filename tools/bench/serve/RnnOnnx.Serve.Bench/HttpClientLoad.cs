@@ -12,18 +12,26 @@ internal sealed class HttpClientLoad(string body) : ILoadClient
 
     public bool InProcess => true;
 
-    public async Task<LoadRun> RunAsync(Uri address, string path, int connections, TimeSpan duration)
+    public Task<LoadRun> RunAsync(Uri address, string path, int connections, TimeSpan duration) =>
+        RunAsync(address, connections, duration, (_, _) => (path, body));
+
+    /// <summary>
+    /// The closed loop itself, with the request chosen per connection and per call: <paramref name="request"/>
+    /// (connection, call number) gives the path and JSON body, so one load can walk sequences or vary the payload.
+    /// </summary>
+    public static async Task<LoadRun> RunAsync(Uri address, int connections, TimeSpan duration, Func<int, long, (string Path, string Body)> request)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var start = Stopwatch.GetTimestamp();
-        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
         {
             var latencies = new List<double>(4096);
             int errors = 0;
-            while (Stopwatch.GetTimestamp() < stopAt)
+            for (long n = 0; Stopwatch.GetTimestamp() < stopAt; n++)
             {
+                var (path, body) = request(worker, n);
                 long t0 = Stopwatch.GetTimestamp();
                 try
                 {
@@ -33,11 +41,7 @@ internal sealed class HttpClientLoad(string body) : ILoadClient
                     if (response.IsSuccessStatusCode) latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                     else errors++;
                 }
-                catch (HttpRequestException)
-                {
-                    errors++;
-                }
-                catch (TaskCanceledException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
                     errors++;
                 }

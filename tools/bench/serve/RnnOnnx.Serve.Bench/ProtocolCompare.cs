@@ -38,8 +38,9 @@ internal static class ProtocolCompare
         foreach (int connections in settings.Connections)
             foreach (var (name, request) in phases)
             {
-                await LoadAsync(address, connections, settings.Warmup, request);
-                var (rate, p50, p99, failed) = await LoadAsync(address, connections, settings.Duration, request);
+                await HttpClientLoad.RunAsync(address, connections, settings.Warmup, request);
+                var run = await HttpClientLoad.RunAsync(address, connections, settings.Duration, request);
+                var (rate, p50, p99, failed) = (run.Completed / run.Elapsed.TotalSeconds, run.P50Ms, run.P99Ms, run.Errors);
                 errors += failed;
                 rates[(name, connections)] = rate;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {connections} | {rate:0} | {p50:0.00} | {p99:0.00} | {failed} |"));
@@ -50,41 +51,5 @@ internal static class ProtocolCompare
         await app.StopAsync();
         await app.DisposeAsync();
         return errors > 0 ? 1 : 0;
-    }
-
-    private static async Task<(double Rate, double P50, double P99, int Errors)> LoadAsync(Uri address, int connections, TimeSpan duration, Func<int, long, (string, string)> request)
-    {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var start = Stopwatch.GetTimestamp();
-        var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
-        {
-            var latencies = new List<double>(4096);
-            int errors = 0;
-            for (long n = 0; Stopwatch.GetTimestamp() < stopAt; n++)
-            {
-                var (path, body) = request(worker, n);
-                long t0 = Stopwatch.GetTimestamp();
-                try
-                {
-                    using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-                    using var response = await client.PostAsync(path, content);
-                    await response.Content.ReadAsByteArrayAsync();
-                    if (response.IsSuccessStatusCode) latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                    else errors++;
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    errors++;
-                }
-            }
-            return (latencies, errors);
-        })).ToArray();
-        var results = await Task.WhenAll(workers);
-        var elapsed = Stopwatch.GetElapsedTime(start);
-        var sorted = results.SelectMany(r => r.latencies).Order().ToArray();
-        double P(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-        return (sorted.Length / elapsed.TotalSeconds, P(0.5), P(0.99), results.Sum(r => r.errors));
     }
 }
