@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -116,7 +115,7 @@ public sealed class MotorServingTests : IDisposable
         Assert.True(exit == 0, error);
         Assert.Contains("step model, sequence batching", output, StringComparison.Ordinal);
         string text = File.ReadAllText(Path.Combine(repo, "reach", "config.pbtxt"));
-        var config = ProtocParse(text);
+        var config = RnnOnnx.Tests.Triton.Protoc.Parse(text);
         Assert.Equal("reach", config.Name);
         Assert.Equal("onnxruntime", config.Backend);
         var state = Assert.Single(config.SequenceBatching.State);
@@ -126,23 +125,5 @@ public sealed class MotorServingTests : IDisposable
         Assert.Equal(["input"], config.Input.Select(i => i.Name));
         var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(repo, "reach", "1", "model.onnx"))).Graph;
         Assert.Empty(TritonConfigCheck.Problems(config, graph));
-    }
-
-    /// <summary>Debian's protoc with the vendored model_config.proto: the text-format parser Triton itself uses.</summary>
-    private static ModelConfig ProtocParse(string text)
-    {
-        string proto = Repository.File("src", "RnnOnnx.Onnx", "Triton", "Proto");
-        var info = new ProcessStartInfo("protoc") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { $"--proto_path={proto}", "--encode=inference.ModelConfig", "model_config.proto" }) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var binary = new MemoryStream();
-        var copy = process.StandardOutput.BaseStream.CopyToAsync(binary);
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(text);
-        process.StandardInput.Close();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "protoc did not finish in a minute");
-        copy.Wait();
-        Assert.True(process.ExitCode == 0, $"protoc rejected the configuration: {stderr.Result}\n{text}");
-        return ModelConfig.Parser.ParseFrom(binary.ToArray());
     }
 }
