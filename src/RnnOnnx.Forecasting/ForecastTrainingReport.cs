@@ -14,4 +14,15 @@ public sealed record ForecastTrainingReport(IReadOnlyList<int> Seasons, int Wind
 
     /// <summary>Per series key, the seasons found significant and removed as seasonal profiles (empty: none).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<int>> SeasonalProfiles { get; init; } = new Dictionary<string, IReadOnlyList<int>>();
+
+    /// <summary>
+    /// Per series long enough for the network, how the calibration network and exponential smoothing did on the same
+    /// held-out last H points (each fitted without them); the lower error chose the series' method.
+    /// </summary>
+    public IReadOnlyDictionary<string, HoldoutScores> Holdout { get; init; } = new Dictionary<string, HoldoutScores>();
 }
+
+/// <summary>Mean scaled errors |e_{o+h}| / (s·√h) on a series' calibration holdout (s: the series' mean absolute change).</summary>
+/// <param name="Network">The calibration network's.</param>
+/// <param name="Ets">Exponential smoothing's.</param>
+public sealed record HoldoutScores(double Network, double Ets);

@@ -22,6 +22,8 @@ public enum ForecastMethod
 {
     /// <summary>The recurrent network (plus the series' drift and seasonal profile).</summary>
     [System.Text.Json.Serialization.JsonStringEnumMemberName("network")] Network,
-    /// <summary>The Theta method alone (on the seasonally adjusted series): the series was too short for the network to learn from.</summary>
+    /// <summary>The Theta method alone (on the seasonally adjusted series): how model files written before <see cref="Ets"/> forecast series too short for the network.</summary>
     [System.Text.Json.Serialization.JsonStringEnumMemberName("theta")] Theta,
+    /// <summary>Exponential smoothing (ETS, chosen by AICc) on the seasonally adjusted series: the series was too short for the network to learn from.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("ets")] Ets,
 }

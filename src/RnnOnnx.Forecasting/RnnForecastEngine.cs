@@ -15,7 +15,9 @@ namespace RnnOnnx.Forecasting;
 /// </summary>
 public sealed class RnnForecastEngine : IDisposable
 {
-    private const string Magic = "rnnonnx.forecast-engine/3";
+    private const string Magic = "rnnonnx.forecast-engine/4";
+    /// <summary>Checkpoints written before exponential smoothing: no ETS season.</summary>
+    private const string MagicWithoutEts = "rnnonnx.forecast-engine/3";
     /// <summary>Checkpoints written before seasonal profiles and Theta: no profiles, network only.</summary>
     private const string MagicWithoutSeasons = "rnnonnx.forecast-engine/2";
     /// <summary>Checkpoints written before models had a drift; they read as drift 0, which is what their models used.</summary>
@@ -27,7 +29,7 @@ public sealed class RnnForecastEngine : IDisposable
     // The series as the model reads it: scaler, method, seasons and their profiles (fixed at Start: the engine
     // continues the phase, it does not re-estimate them), the last adjusted value and the next time index.
     private PreparedSeries _series;
-    // The newest adjusted values (at most Theta's memory), for series forecast by Theta or a combination.
+    // The newest adjusted values (at most the classical methods' memory), for series forecast by one of them.
     private readonly List<double> _recent;
 
     private RnnForecastEngine(RnnForecastModel model, bool ownsModel, string key, PreparedSeries series, List<double> recent, StepSession stream, float[] output)
@@ -41,7 +43,7 @@ public sealed class RnnForecastEngine : IDisposable
     /// <summary>Observations seen (history plus updates).</summary>
     public long Observations => _series.Next;
 
-    private bool UsesTheta => _series.Method.Method == ForecastMethod.Theta;
+    private bool UsesClassical => Classical.ClassicalFallback.Handles(_series.Method.Method);
 
     internal static RnnForecastEngine Start(RnnForecastModel model, IReadOnlyList<double> history, string key)
     {
@@ -54,7 +56,7 @@ public sealed class RnnForecastEngine : IDisposable
             var context = Training.ForecastWindows.Context(series.Adjusted, series.Adjusted.Length - 1, model.WindowSize, series.Scaler.Scale);
             ForecastSession.Run(stream, context, output);
         }
-        var recent = series.Method.Method == ForecastMethod.Network ? [] : series.Adjusted[Math.Max(0, series.Adjusted.Length - Classical.ThetaFallback.Memory)..].ToList();
+        var recent = !Classical.ClassicalFallback.Handles(series.Method.Method) ? [] : series.Adjusted[Math.Max(0, series.Adjusted.Length - Classical.ClassicalFallback.Memory)..].ToList();
         return new RnnForecastEngine(model, false, key, series with { Adjusted = [series.LastAdjusted] }, recent, stream, output);
     }
 
@@ -66,14 +68,14 @@ public sealed class RnnForecastEngine : IDisposable
     public RnnForecast Predict(IReadOnlyList<double> levels)
     {
         _model.CheckLevels(levels);
-        double[]? theta = null, scores = null;
-        if (UsesTheta)
+        double[]? classical = null, scores = null;
+        if (UsesClassical)
         {
             var recent = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent);
-            theta = Classical.ThetaFallback.Forecast(recent, _model.Horizon);
-            scores = Classical.ThetaFallback.Scores(recent, _model.Horizon, _series.Scaler.Scale);
+            classical = Classical.ClassicalFallback.Forecast(_series.Method, recent, _model.Horizon);
+            scores = Classical.ClassicalFallback.Scores(_series.Method, recent, _model.Horizon, _series.Scaler.Scale);
         }
-        return _model.Decode(UsesTheta ? null : _output, _series, theta, scores, levels);
+        return _model.Decode(UsesClassical ? null : _output, _series, classical, scores, levels);
     }
 
     /// <summary>Adds one observation; a NaN (missing) observation is taken as the one-step forecast.</summary>
@@ -90,15 +92,15 @@ public sealed class RnnForecastEngine : IDisposable
         else
         {
             // The one-step forecast on the adjusted scale (what Decode adds the profile to).
-            a = UsesTheta ? Classical.ThetaFallback.Forecast(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent), 1)[0]
+            a = UsesClassical ? Classical.ClassicalFallback.Forecast(_series.Method, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent), 1)[0]
                 : _series.LastAdjusted + scaler.Scale * (_output[0] + scaler.Drift);
         }
-        if (!UsesTheta)
+        if (!UsesClassical)
             ForecastSession.Run(_stream, [(float)((a - _series.LastAdjusted) / scaler.Scale)], _output);
-        if (UsesTheta)
+        if (UsesClassical)
         {
             _recent.Add(a);
-            if (_recent.Count > Classical.ThetaFallback.Memory) _recent.RemoveAt(0);
+            if (_recent.Count > Classical.ClassicalFallback.Memory) _recent.RemoveAt(0);
         }
         _series = _series with { Adjusted = [a], Next = _series.Next + 1 };
     }
@@ -120,11 +122,13 @@ public sealed class RnnForecastEngine : IDisposable
         var states = _model.Session.ReadStates(_stream);
         w.Write(states.Length);
         foreach (var s in states) WriteFloats(w, s);
-        // Format 3: method, seasons with their profiles, Theta's recent adjusted values.
+        // Format 3: method, seasons with their profiles, a classical method's recent adjusted values.
         w.Write((int)_series.Method.Method);
         w.Write(_series.Seasons.Length);
         for (int k = 0; k < _series.Seasons.Length; k++) { w.Write(_series.Seasons[k]); WriteDoubles(w, _series.Profiles[k]); }
         WriteDoubles(w, [.. _recent]);
+        // Format 4: exponential smoothing's season.
+        w.Write(_series.Method.EtsSeason);
     });
 
     /// <summary>Continues from a checkpoint, with the model stored in it.</summary>
@@ -155,7 +159,7 @@ public sealed class RnnForecastEngine : IDisposable
             using var stream = Serialization.InputFile.OpenRead(path);
             using var r = new BinaryReader(stream, Encoding.UTF8);
             string magic = stream.Length < Magic.Length ? "" : r.ReadString();
-            if (magic != Magic && magic != MagicWithoutSeasons && magic != MagicWithoutDrift) throw new ModelFileException($"'{path}' is not a forecasting engine checkpoint.");
+            if (magic != Magic && magic != MagicWithoutEts && magic != MagicWithoutSeasons && magic != MagicWithoutDrift) throw new ModelFileException($"'{path}' is not a forecasting engine checkpoint.");
             var onnx = r.ReadBytes(Length(r, path, "model length", stream.Length - stream.Position));
             if (model is not null && !SHA256.HashData(onnx).AsSpan().SequenceEqual(SHA256.HashData(model.OnnxModel)))
                 throw new ModelFileException($"Checkpoint '{path}' was written by another model: its weights or config differ from this model's.");
@@ -174,7 +178,7 @@ public sealed class RnnForecastEngine : IDisposable
             var method = new Training.SeriesMethod(ForecastMethod.Network, []);
             double[][] profiles = [];
             List<double> recent = [];
-            if (magic == Magic)
+            if (magic == Magic || magic == MagicWithoutEts)
             {
                 int m = r.ReadInt32();
                 if (!Enum.IsDefined((ForecastMethod)m)) throw new ModelFileException($"Checkpoint '{path}' is corrupt: its method field is {m}.");
@@ -188,7 +192,13 @@ public sealed class RnnForecastEngine : IDisposable
                 }
                 method = new Training.SeriesMethod((ForecastMethod)m, seasons) { Profiles = profiles };
                 recent = [.. ReadDoubles(r, path, "recent values length")];
-                if (method.Method == ForecastMethod.Theta && recent.Count < 3) throw new ModelFileException($"Checkpoint '{path}' is corrupt: a Theta stream needs at least 3 recent values, it has {recent.Count}.");
+                if (magic == Magic)
+                {
+                    int etsSeason = r.ReadInt32();
+                    if (etsSeason < 1 || etsSeason > Classical.EtsMethod.MaxSeason) throw new ModelFileException($"Checkpoint '{path}' is corrupt: its ETS season is {etsSeason}, outside 1..{Classical.EtsMethod.MaxSeason}.");
+                    method = method with { EtsSeason = etsSeason };
+                }
+                if (Classical.ClassicalFallback.Handles(method.Method) && recent.Count < 3) throw new ModelFileException($"Checkpoint '{path}' is corrupt: a {method.Method} stream needs at least 3 recent values, it has {recent.Count}.");
             }
             var steps = model.Session.CreateStream();
             model.Session.WriteStates(steps, states);

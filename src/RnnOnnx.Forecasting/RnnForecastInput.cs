@@ -5,31 +5,31 @@ namespace RnnOnnx.Forecasting;
 /// <summary>
 /// One series made ready for <see cref="RnnForecastModel.ForecastBatch(IReadOnlyList{RnnForecastInput})"/> by
 /// <see cref="RnnForecastModel.PrepareInput"/>: checked, gaps filled, transformed, seasonally adjusted, scaled and cut
-/// to the model's window (and, for Theta, Theta's forecast and scores computed). Preparing apart from
+/// to the model's window (or, for a classical method, its forecast and scores computed). Preparing apart from
 /// running lets a caller reject bad input on its own (a server, per request) and then run many valid inputs in one
 /// ONNX Runtime call.
 /// </summary>
 public sealed class RnnForecastInput
 {
-    internal RnnForecastInput(RnnForecastModel model, PreparedSeries series, float[] context, double[]? theta, double[]? thetaScores)
+    internal RnnForecastInput(RnnForecastModel model, PreparedSeries series, float[] context, double[]? classical, double[]? classicalScores)
     {
-        (Model, Series, Context, Theta, ThetaScores) = (model, series, context, theta, thetaScores);
+        (Model, Series, Context, Classical, ClassicalScores) = (model, series, context, classical, classicalScores);
     }
 
     internal RnnForecastModel Model { get; }
 
     internal PreparedSeries Series { get; }
 
-    /// <summary>The scaled differences the network reads (at most the window; fewer for a short history; empty for Theta).</summary>
+    /// <summary>The scaled differences the network reads (at most the window; fewer for a short history; empty for a classical method).</summary>
     internal float[] Context { get; }
 
-    /// <summary>Theta's forecasts of the adjusted series (null for the network alone).</summary>
-    internal double[]? Theta { get; }
+    /// <summary>The classical method's forecasts of the adjusted series (null for the network).</summary>
+    internal double[]? Classical { get; }
 
-    /// <summary>Theta's sorted rolling-origin scores (only for the Theta method, whose intervals they calibrate).</summary>
-    internal double[]? ThetaScores { get; }
+    /// <summary>The classical method's sorted rolling-origin scores, which calibrate its intervals (null for the network).</summary>
+    internal double[]? ClassicalScores { get; }
 
-    internal bool UsesNetwork => Series.Method.Method != ForecastMethod.Theta;
+    internal bool UsesNetwork => Classical is null;
 }
 
 /// <summary>

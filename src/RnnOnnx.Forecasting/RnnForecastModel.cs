@@ -56,14 +56,15 @@ public sealed class RnnForecastModel : IDisposable
 
     /// <summary>
     /// How the series <paramref name="key"/> is forecast: <see cref="ForecastMethod.Network"/> or
-    /// <see cref="ForecastMethod.Theta"/> (too short for the network), as recorded per series in the config. A key not
-    /// seen in training is forecast by the network, or by Theta when the model has no network (every training series was too short).
+    /// <see cref="ForecastMethod.Ets"/> (too short for the network; <see cref="ForecastMethod.Theta"/> in older files),
+    /// as recorded per series in the config. A key not seen in training is forecast by the network, or by exponential
+    /// smoothing when the model has no network (every training series was too short).
     /// </summary>
     public ForecastMethod MethodOf(string key) => MethodFor(key).Method;
 
     internal SeriesMethod MethodFor(string key) =>
         Config.Methods.TryGetValue(key, out var m) ? m
-        : new SeriesMethod(Config.Network ? ForecastMethod.Network : ForecastMethod.Theta, []);
+        : new SeriesMethod(Config.Network ? ForecastMethod.Network : Config.Classical, []);
 
     /// <summary>Forecasts the next <see cref="Horizon"/> points after <paramref name="history"/> (NaN = missing, filled), with the interval at <see cref="ConfidenceLevel"/>.</summary>
     /// <param name="history">The series up to now, from its first point (the seasonal phase counts from there).</param>
@@ -91,10 +92,10 @@ public sealed class RnnForecastModel : IDisposable
         var series = Prepare(history, key);
         var method = series.Method.Method;
         var a = series.Adjusted;
-        var context = method == ForecastMethod.Theta ? [] : ForecastWindows.Context(a, a.Length - 1, Config.Window, series.Scaler.Scale);
-        var theta = method == ForecastMethod.Network ? null : ThetaFallback.Forecast(a, Config.Horizon);
-        var scores = method == ForecastMethod.Theta ? ThetaFallback.Scores(a, Config.Horizon, series.Scaler.Scale) : null;
-        return new RnnForecastInput(this, series, context, theta, scores);
+        if (ClassicalFallback.Handles(method))
+            return new RnnForecastInput(this, series, [], ClassicalFallback.Forecast(series.Method, a, Config.Horizon),
+                ClassicalFallback.Scores(series.Method, a, Config.Horizon, series.Scaler.Scale));
+        return new RnnForecastInput(this, series, ForecastWindows.Context(a, a.Length - 1, Config.Window, series.Scaler.Scale), null, null);
     }
 
     /// <summary>
@@ -187,14 +188,15 @@ public sealed class RnnForecastModel : IDisposable
         ArgumentNullException.ThrowIfNull(history);
         string name = key.Length == 0 ? "the series" : $"'{key}'";
         var method = MethodFor(key);
-        int least = method.Method == ForecastMethod.Network ? 2 : 3;
+        int least = ClassicalFallback.Handles(method.Method) ? 3 : 2;
         if (history.Count < least) throw new DataException($"The history of {name} has {history.Count} point(s); at least {least} are needed.");
         var y = MissingValues.Fill(history, name, out _);
         bool known = Config.Series.TryGetValue(key, out var scaler);
         bool log = known ? scaler!.Log : SeriesScaler.UsesLog(y, Config.Transform, name);
         if (log && y.Any(v => v <= 0)) throw new DataException($"The history of {name} has values ≤ 0, but the model forecasts its log.");
         var z = y.Select(v => log ? Math.Log(v) : v).ToArray();
-        if (!known)
+        if (!known && method.Method == ForecastMethod.Ets) method = SeriesMethod.Ets(z, Config.SeasonList);
+        else if (!known)
         {
             int[] found = Config.AdjustSeasons ? SeasonalAdjustment.Significant(z, Config.SeasonList) : [];
             method = method with { Seasons = found, Profiles = SeasonalAdjustment.Profiles(z, found) };
@@ -206,24 +208,24 @@ public sealed class RnnForecastModel : IDisposable
     }
 
     /// <summary>
-    /// Turns the network's scaled outputs and/or Theta's forecasts into values and intervals: on the adjusted scale
-    /// a_{n+h} = a_n + s·(out_h + h·d) for the network, theta_h for the Theta method, plus the seasonal profile at n+h, back-transformed; the
+    /// Turns the network's scaled outputs or a classical method's forecasts into values and intervals: on the adjusted scale
+    /// a_{n+h} = a_n + s·(out_h + h·d) for the network, the classical forecast f_h otherwise, plus the seasonal profile at n+h, back-transformed; the
     /// half-width at level c is s·q_c·√h with q_c the conformal score quantile (the model's for the network, the
-    /// series' own rolling-origin Theta scores for the Theta method).
+    /// series' own rolling-origin scores for a classical method).
     /// </summary>
     internal RnnForecast Decode(float[]? output, RnnForecastInput input, IReadOnlyList<double> levels) =>
-        Decode(output, input.Series, input.Theta, input.ThetaScores, levels);
+        Decode(output, input.Series, input.Classical, input.ClassicalScores, levels);
 
-    internal RnnForecast Decode(float[]? output, PreparedSeries series, double[]? theta, double[]? thetaScores, IReadOnlyList<double> levels)
+    internal RnnForecast Decode(float[]? output, PreparedSeries series, double[]? classical, double[]? classicalScores, IReadOnlyList<double> levels)
     {
         int h = Config.Horizon;
         var scaler = series.Scaler;
-        bool network = series.Method.Method == ForecastMethod.Network;
+        bool network = !ClassicalFallback.Handles(series.Method.Method);
         var centre = new double[h];
         var forecast = new float[h];
         for (int i = 0; i < h; i++)
         {
-            double a = network ? series.LastAdjusted + scaler.Scale * (output![i] + (i + 1) * scaler.Drift) : theta![i];
+            double a = network ? series.LastAdjusted + scaler.Scale * (output![i] + (i + 1) * scaler.Drift) : classical![i];
             centre[i] = a + series.Seasonal(series.Next + i);
             forecast[i] = (float)scaler.Inverse(centre[i]);
         }
@@ -232,7 +234,7 @@ public sealed class RnnForecastModel : IDisposable
         {
             var lower = new float[h];
             var upper = new float[h];
-            double q = thetaScores is not null ? ThetaFallback.Quantile(thetaScores, levels[l]) : Config.ScoreGrid is null ? double.NaN : GridScore(levels[l]);
+            double q = classicalScores is not null ? ClassicalFallback.Quantile(classicalScores, levels[l]) : Config.ScoreGrid is null ? double.NaN : GridScore(levels[l]);
             for (int i = 0; i < h; i++)
             {
                 // A version 1 file has only its one level's half-widths (CheckLevels let nothing else through).

@@ -19,13 +19,13 @@ public class ShortAndSeasonalSeriesTests
     [InlineData(3, 12)]
     [InlineData(20, 24)]
     [InlineData(48, 24)]
-    public void A_series_too_short_for_the_network_is_forecast_by_theta_with_intervals(int n, int horizon)
+    public void A_series_too_short_for_the_network_is_forecast_by_exponential_smoothing_with_intervals(int n, int horizon)
     {
         var y = Seasonal(n);
         var recorder = new Recorder();
         using var model = RnnForecastTrainer.Train(One(y, "s"), Fast(horizon), recorder);
-        Assert.Equal(ForecastMethod.Theta, model.MethodOf("s"));
-        Assert.Contains(recorder.Reports, r => r.Message is { } m && m.Contains("too short for the network", StringComparison.Ordinal) && m.Contains("Theta", StringComparison.Ordinal));
+        Assert.Equal(ForecastMethod.Ets, model.MethodOf("s"));
+        Assert.Contains(recorder.Reports, r => r.Message is { } m && m.Contains("too short for the network", StringComparison.Ordinal) && m.Contains("exponential smoothing", StringComparison.Ordinal));
         var f = model.Forecast(y, "s", [0.8, 0.95]);
         Assert.Equal(horizon, f.Forecast.Length);
         for (int h = 0; h < horizon; h++)
@@ -37,7 +37,7 @@ public class ShortAndSeasonalSeriesTests
         Assert.InRange(f.Forecast[0], y.Min() * 0.7, y.Max() * 1.3);
         using var loaded = RnnForecastModel.FromBytes(model.OnnxModel, "test");
         Assert.Equal(f.Forecast, loaded.Forecast(y, "s").Forecast);
-        Assert.Equal(ForecastMethod.Theta, loaded.MethodOf("s"));
+        Assert.Equal(ForecastMethod.Ets, loaded.MethodOf("s"));
         using var engine = model.CreateEngine(y, "s");
         Assert.Equal(f.Forecast, engine.Predict().Forecast);
         engine.Update(y[^1] * 1.01);
@@ -45,13 +45,14 @@ public class ShortAndSeasonalSeriesTests
     }
 
     [Fact]
-    public void In_a_panel_short_series_get_theta_and_long_ones_the_network()
+    public void In_a_panel_short_series_get_exponential_smoothing_and_long_ones_the_network()
     {
         var longSeries = Seasonal(160, 1);
         var shortSeries = Seasonal(30, 2);
         using var model = RnnForecastTrainer.Train([new ForecastSeries("long", longSeries), new ForecastSeries("short", shortSeries)], Fast(12));
-        Assert.Equal(ForecastMethod.Theta, model.MethodOf("short"));
-        Assert.NotEqual(ForecastMethod.Theta, model.MethodOf("long"));
+        Assert.Equal(ForecastMethod.Ets, model.MethodOf("short"));
+        // The long series trains the network and is judged on the holdout (where it may still go to smoothing); the short one never reaches it.
+        Assert.Equal(["long"], model.Report!.Holdout.Keys);
         Assert.Equal(model.Report!.Methods["short"], model.MethodOf("short"));
         Assert.True(model.WindowSize >= 16);
         Assert.Equal(12, model.Forecast(shortSeries, "short").Forecast.Length);
@@ -65,11 +66,12 @@ public class ShortAndSeasonalSeriesTests
     }
 
     [Fact]
-    public void A_theta_stream_checkpoints_and_continues_exactly()
+    public void An_exponential_smoothing_stream_checkpoints_and_continues_exactly()
     {
         var y = Seasonal(40);
         using var model = RnnForecastTrainer.Train(One(y), Fast(24));
-        string path = Path.Combine(Path.GetTempPath(), $"theta-{Guid.NewGuid():N}.ckpt");
+        Assert.Equal(ForecastMethod.Ets, model.MethodOf(""));
+        string path = Path.Combine(Path.GetTempPath(), $"ets-{Guid.NewGuid():N}.ckpt");
         try
         {
             using var engine = model.CreateEngine(y);
@@ -93,11 +95,11 @@ public class ShortAndSeasonalSeriesTests
         {
             using var engine = model.CreateEngine(y);
             engine.CheckPoint(path);
-            // Format 2 is format 3 without the trailing method, seasons and Theta values (4 + 4 + 4 bytes here).
+            // Format 2 is format 4 without the trailing method, seasons, classical values and ETS season (4 + 4 + 4 + 4 bytes here).
             var bytes = File.ReadAllBytes(path);
-            int magic = 1 + "rnnonnx.forecast-engine/3".Length;
+            int magic = 1 + "rnnonnx.forecast-engine/4".Length;
             bytes[magic - 1] = (byte)'2';
-            File.WriteAllBytes(path, bytes[..^12]);
+            File.WriteAllBytes(path, bytes[..^16]);
             using var old = RnnForecastEngine.Load(path, model);
             Assert.Equal(engine.Predict().Forecast, old.Predict().Forecast);
             old.Update(y[^1]);

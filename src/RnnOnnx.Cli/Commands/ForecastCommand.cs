@@ -67,7 +67,8 @@ internal static class ForecastCommand
     }
 
     /// <summary>
-    /// How the series were forecast (the network, or Theta for series too short for it), always on
+    /// How the series were forecast (the network, or exponential smoothing for series too short for it or where it
+    /// was clearly better on the holdout), always on
     /// stderr: the trainer's own lines are hidden when the forecast takes standard output.
     /// </summary>
     internal static string Methods(RnnForecastModel model, IReadOnlyList<string> ids)
@@ -75,9 +76,13 @@ internal static class ForecastCommand
         static string Name(ForecastMethod m) => m switch
         {
             ForecastMethod.Network => "the network",
-            _ => "the Theta method (too short for the network)",
+            ForecastMethod.Ets => "exponential smoothing (ETS)",
+            _ => "the Theta method",
         };
-        if (ids.Count == 1) return $"forecast by {Name(model.MethodOf(ids[0]))}";
+        string Why(string id) => model.MethodOf(id) == ForecastMethod.Network ? ""
+            : model.Report?.Holdout.ContainsKey(id) == true ? ": clearly better than the network on the held-out last horizon"
+            : ": too short for the network";
+        if (ids.Count == 1) return $"forecast by {Name(model.MethodOf(ids[0]))}{Why(ids[0])}";
         var groups = ids.GroupBy(model.MethodOf).OrderBy(g => g.Key).Select(g =>
             $"{g.Count()} by {Name(g.Key)}" + (g.Key == ForecastMethod.Network ? "" : $" ({string.Join(", ", g.Take(5).Select(id => $"'{(id.Length <= 40 ? id : id[..40] + "…")}'"))}{(g.Count() > 5 ? ", …" : "")})"));
         return $"series forecast: {string.Join("; ", groups)}";

@@ -25,8 +25,10 @@ internal sealed record ForecastConfig
     [JsonPropertyName("seasons")] public int[]? Seasons { get; init; }
     /// <summary>Whether significant seasons are removed as profiles before the network (false in version 1 files).</summary>
     [JsonPropertyName("adjust_seasons")] public bool AdjustSeasons { get; init; }
-    /// <summary>Whether the ONNX graph holds a trained network (false when every series was too short for it: all are Theta).</summary>
+    /// <summary>Whether the ONNX graph holds a trained network (false when every series was too short for it: all are classical).</summary>
     [JsonPropertyName("network")] public bool Network { get; init; } = true;
+    /// <summary>The classical method of series too short for the network, and of unseen keys when there is no network (absent before ETS: Theta).</summary>
+    [JsonPropertyName("classical")] public ForecastMethod Classical { get; init; } = ForecastMethod.Theta;
     [JsonPropertyName("transform")] public ForecastTransform Transform { get; init; } = ForecastTransform.Auto;
     [JsonPropertyName("confidence")] public double Confidence { get; init; }
     /// <summary>Half-width of the interval at each horizon h, in scaled units (× the series' scale, around z).</summary>
@@ -42,7 +44,7 @@ internal sealed record ForecastConfig
     [JsonPropertyName("layers")] public int Layers { get; init; }
     [JsonPropertyName("units")] public int Units { get; init; }
     [JsonPropertyName("series")] public Dictionary<string, SeriesScaler> Series { get; init; } = [];
-    /// <summary>Per series key: method, Theta weight and the seasons removed (absent in version 1 files: network, no adjustment).</summary>
+    /// <summary>Per series key: method and the seasons removed (absent in version 1 files: network, no adjustment).</summary>
     [JsonPropertyName("series_method")] public Dictionary<string, SeriesMethod> Methods { get; init; } = [];
 
     /// <summary>The seasons in effect: <see cref="Seasons"/>, or the one <see cref="Season"/> of a version 1 file.</summary>
@@ -67,10 +69,28 @@ internal sealed record ForecastConfig
 /// <summary>
 /// How one series is forecast: its method, and the seasons removed from it with
 /// their profiles as estimated on the training series (phase 0 = its first point; on the transformed scale).
+/// Exponential smoothing models a season up to <see cref="Classical.EtsMethod.MaxSeason"/> in its own evolving
+/// state (<see cref="EtsSeason"/>), so for it only longer seasons are removed as profiles.
 /// </summary>
 internal sealed record SeriesMethod(
     [property: JsonPropertyName("method")] ForecastMethod Method,
     [property: JsonPropertyName("seasons")] int[] Seasons)
 {
     [JsonPropertyName("profiles")] public double[][] Profiles { get; init; } = [];
+
+    /// <summary>The season of exponential smoothing's seasonal state (1 = none; only for <see cref="ForecastMethod.Ets"/>).</summary>
+    [JsonPropertyName("ets_season")] public int EtsSeason { get; init; } = 1;
+
+    /// <summary>
+    /// The method for a series forecast by exponential smoothing: seasons longer than ETS takes are tested and removed
+    /// as profiles; the shortest season it takes that the series covers twice goes to its seasonal state, where AICc
+    /// decides whether it is kept (as R's <c>ets</c> does with a series' frequency).
+    /// </summary>
+    public static SeriesMethod Ets(ReadOnlySpan<double> z, IReadOnlyList<int> seasons)
+    {
+        var removed = Preparation.SeasonalAdjustment.Significant(z, seasons.Where(m => m > Classical.EtsMethod.MaxSeason).ToList());
+        int n = z.Length;
+        int own = seasons.Where(m => m > 1 && m <= Classical.EtsMethod.MaxSeason && n >= 2 * m + 2).DefaultIfEmpty(1).Min();
+        return new SeriesMethod(ForecastMethod.Ets, removed) { Profiles = Preparation.SeasonalAdjustment.Profiles(z, removed), EtsSeason = own };
+    }
 }

@@ -128,8 +128,8 @@ public sealed class RnnForecastTransformer : ITransformer, IDisposable
 /// </summary>
 internal sealed class ForecastStream(RnnForecastModel model, string key, SeriesFrequency? frequency = null)
 {
-    // Theta (a series too short for the network) needs 3 points, the network 2.
-    private readonly int _startAt = Math.Max(model.MethodOf(key) == ForecastMethod.Theta ? 3 : 2, model.SeriesKeys.Contains(key) ? 2 : model.WindowSize + 1);
+    // A classical method (a series too short for the network) needs 3 points, the network 2.
+    private readonly int _startAt = Math.Max(model.MethodOf(key) != ForecastMethod.Network ? 3 : 2, model.SeriesKeys.Contains(key) ? 2 : model.WindowSize + 1);
     private List<double>? _buffer = [];
     private int _observed;
     private DateTime? _last;

@@ -73,7 +73,7 @@ public sealed class ForecastCommandTests : IDisposable
         var (exit, output, error) = CliRunner.Run(["forecast", "--input", input, "--horizon", "5", .. Fast]);
         Assert.True(exit == 0, error);
         Assert.Equal(6, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains("forecast by the Theta method (too short for the network)", error, StringComparison.Ordinal);
+        Assert.Contains("forecast by exponential smoothing (ETS): too short for the network", error, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string[], string> BadInputs => new()
@@ -90,7 +90,7 @@ public sealed class ForecastCommandTests : IDisposable
     {
         string input = kind switch
         {
-            // Series from 3 points are forecast (by Theta when too short for the network); 2 are refused.
+            // Series from 3 points are forecast (by exponential smoothing when too short for the network); 2 are refused.
             "short" => Csv("short.csv", Enumerable.Range(0, 2).Select(t => (10 + t).ToString(CultureInfo.InvariantCulture))),
             "text" => Csv("text.csv", Enumerable.Range(0, 80).Select(t => t == 40 ? "abc" : "1.5")),
             _ => Series(),

@@ -111,9 +111,9 @@ public class ForecastByRnnTests
         Assert.Throws<ArgumentException>(() => ml.Forecasting.ForecastByRnn("F", "Value", windowSize: 0, horizon: H, confidenceLevel: 1.5f));
         Assert.Throws<ArgumentException>(() => ml.Forecasting.ForecastByRnn("F", "Value", windowSize: 0, horizon: H, confidenceLowerBoundColumn: "F"));
 
-        // Issue #16: 8 points are forecast (by Theta); 2 are too few for any method.
+        // Issue #16: 8 points are forecast (by exponential smoothing); 2 are too few for any method.
         using (var shortModel = ml.Forecasting.ForecastByRnn("F", "Value", Options()).Fit(Data(ml, Seasonal(8))))
-            Assert.Equal(ForecastMethod.Theta, shortModel.Model.MethodOf(""));
+            Assert.Equal(ForecastMethod.Ets, shortModel.Model.MethodOf(""));
         var tooShort = Assert.Throws<DataException>(() => ml.Forecasting.ForecastByRnn("F", "Value", Options()).Fit(Data(ml, Seasonal(2))));
         Assert.Contains("'Value'", tooShort.Message, StringComparison.Ordinal);
         Assert.Contains("at least 3", tooShort.Message, StringComparison.Ordinal);

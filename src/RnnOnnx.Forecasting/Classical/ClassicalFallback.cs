@@ -1,36 +1,50 @@
 namespace RnnOnnx.Forecasting.Classical;
 
 /// <summary>
-/// The Theta method as the forecaster of series too short for the network (and as the network's partner in a
-/// combination): run on the seasonally adjusted, transformed series (season 1, the profiles are added back by the
-/// caller), with split-conformal intervals from its own rolling-origin errors on the history.
+/// The classical forecaster of series too short for the network: exponential smoothing (<see cref="EtsMethod"/>,
+/// AICc-chosen) on the transformed series with its season in ETS's own evolving state (only seasons longer than
+/// <see cref="EtsMethod.MaxSeason"/> removed as profiles: <see cref="Training.SeriesMethod.Ets"/>); or, in model
+/// files written before it, the Theta method on the seasonally adjusted series. Intervals are split-conformal on the
+/// method's own errors on the history. Removed profiles are added back by the caller.
 /// </summary>
-internal static class ThetaFallback
+internal static class ClassicalFallback
 {
-    /// <summary>Theta reads at most this many of the newest points: its SES level forgets the past anyway, and the engine keeps a bounded buffer.</summary>
+    /// <summary>A classical method reads at most this many of the newest points: its level forgets the past anyway, and the engine keeps a bounded buffer.</summary>
     public const int Memory = 2000;
 
     /// <summary>Rolling origins scored for the intervals (the newest; each forecasts up to H steps ahead within the history).</summary>
     private const int MaxOrigins = 40;
 
-    /// <summary>Theta's forecasts of the next <paramref name="horizon"/> adjusted values (needs 3 points).</summary>
-    public static double[] Forecast(ReadOnlySpan<double> adjusted, int horizon) =>
-        ThetaMethod.Forecast(adjusted[Math.Max(0, adjusted.Length - Memory)..], 1, horizon);
+    /// <summary>Whether <paramref name="method"/> is forecast by this class (not by the network).</summary>
+    public static bool Handles(ForecastMethod method) => method is ForecastMethod.Ets or ForecastMethod.Theta;
+
+    /// <summary>The method's forecasts of the next <paramref name="horizon"/> adjusted values (needs 3 points).</summary>
+    public static double[] Forecast(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, int horizon)
+    {
+        var a = adjusted[Math.Max(0, adjusted.Length - Memory)..];
+        return method.Method == ForecastMethod.Theta ? ThetaMethod.Forecast(a, 1, horizon) : EtsMethod.Forecast(a, method.EtsSeason, horizon);
+    }
 
     /// <summary>
-    /// Sorted conformal scores |a_{o+k} − f_{o,k}| / (s·√k) of Theta's forecasts from the newest origins o
-    /// (each fitted on a[..o], at least 3 points), k = 1..min(H, n−1−o). Growth as √k, as the network's scores.
+    /// Sorted conformal scores |a_{o+k} − f_{o,k}| / (s·√k) of the method's forecasts from the newest origins o,
+    /// k = 1..min(H, n−1−o); growth as √k, as the network's scores. Theta is refitted on a[..o] at each origin (at
+    /// least 3 points); ETS is fitted once and its states run through the history (refitting its six candidates at
+    /// every origin would cost a stream's update forty fits).
     /// </summary>
-    public static double[] Scores(ReadOnlySpan<double> adjusted, int horizon, double scale)
+    public static double[] Scores(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, int horizon, double scale)
     {
         var a = adjusted[Math.Max(0, adjusted.Length - Memory)..];
         int n = a.Length;
         var scores = new List<double>();
-        for (int o = Math.Max(2, n - 1 - MaxOrigins); o <= n - 2; o++)
-        {
-            var f = ThetaMethod.Forecast(a[..(o + 1)], 1, Math.Min(horizon, n - 1 - o));
-            for (int k = 1; k <= f.Length; k++) scores.Add(Math.Abs(a[o + k] - f[k - 1]) / scale / Math.Sqrt(k));
-        }
+        int first = Math.Max(2, n - 1 - MaxOrigins);
+        if (method.Method == ForecastMethod.Theta)
+            for (int o = first; o <= n - 2; o++)
+            {
+                var f = ThetaMethod.Forecast(a[..(o + 1)], 1, Math.Min(horizon, n - 1 - o));
+                for (int k = 1; k <= f.Length; k++) scores.Add(Math.Abs(a[o + k] - f[k - 1]) / scale / Math.Sqrt(k));
+            }
+        else
+            EtsMethod.Fit(a, method.EtsSeason).Run(a, scores, first, horizon, scale);
         scores.Sort();
         return [.. scores];
     }
@@ -40,7 +54,7 @@ internal static class ThetaFallback
     /// smallest of N scores, or the largest when N &lt; c/(1−c)) and the random-walk bound z_{(1+c)/2}·√(π/2): a
     /// random walk whose steps have mean absolute size s has step deviation s·√(π/2) (normal steps), so its h-step
     /// interval at level c has half-width z·s·√(π/2)·√h (the naive method's interval). A short history's in-sample
-    /// errors are few and from one regime (a smooth trend gives tiny ones), so the Theta fallback's intervals are
+    /// errors are few and from one regime (a smooth trend gives tiny ones), so the classical fallback's intervals are
     /// never narrower than the random walk's; with no score at all (3 points) they are the random walk's.
     /// </summary>
     public static double Quantile(double[] sorted, double level)

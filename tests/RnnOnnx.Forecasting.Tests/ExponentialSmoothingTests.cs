@@ -1,0 +1,149 @@
+using RnnOnnx.Forecasting;
+using RnnOnnx.Forecasting.Classical;
+using RnnOnnx.Forecasting.Training;
+using RnnOnnx.Runtime;
+using RnnOnnx.Tests;
+using static RnnOnnx.Tests.ForecastTestData;
+
+namespace RnnOnnx.Forecasting.Tests;
+
+/// <summary>Exponential smoothing (ETS), its optimiser, and how the forecaster uses it: short series, and series where it beats the network on the holdout.</summary>
+public class ExponentialSmoothingTests
+{
+    [Fact]
+    public void Nelder_mead_finds_the_minimum_of_rosenbrocks_valley()
+    {
+        var x = NelderMead.Minimize(p => 100 * Math.Pow(p[1] - p[0] * p[0], 2) + Math.Pow(1 - p[0], 2), [-1.2, 1.0], 0.5, 4000);
+        Assert.Equal(1, x[0], 3);
+        Assert.Equal(1, x[1], 3);
+    }
+
+    [Fact]
+    public void A_noiseless_trend_and_season_is_forecast_almost_exactly()
+    {
+        static double Truth(int t) => 5 + 0.03 * t + 0.4 * Math.Sin(2 * Math.PI * t / 12) + 0.1 * Math.Cos(4 * Math.PI * t / 12);
+        var y = Enumerable.Range(0, 96).Select(Truth).ToArray();
+        var fit = EtsMethod.Fit(y, 12);
+        Assert.Equal(12, fit.Period);
+        Assert.NotEqual(EtsTrend.None, fit.Trend);
+        var forecast = EtsMethod.Forecast(y, 12, 24);
+        for (int h = 1; h <= 24; h++) Assert.Equal(Truth(95 + h), forecast[h - 1], 2);
+    }
+
+    [Fact]
+    public void White_noise_gets_neither_trend_nor_season_and_a_flat_forecast_near_its_mean()
+    {
+        var rng = new Random(11);
+        var y = Enumerable.Range(0, 120).Select(_ => 10 + rng.NextDouble() - 0.5).ToArray();
+        var fit = EtsMethod.Fit(y, 12);
+        Assert.Equal(1, fit.Period);
+        Assert.Equal(EtsTrend.None, fit.Trend);
+        var forecast = EtsMethod.Forecast(y, 12, 6);
+        Assert.All(forecast, f => Assert.Equal(forecast[0], f, 12));
+        Assert.InRange(forecast[0], 9.8, 10.2);
+    }
+
+    [Fact]
+    public void A_constant_series_is_forecast_as_that_constant_exactly_and_fewer_than_three_values_are_refused()
+    {
+        Assert.All(EtsMethod.Forecast([4.25, 4.25, 4.25, 4.25], 1, 5), f => Assert.Equal(4.25, f));
+        var e = Assert.Throws<DataException>(() => EtsMethod.Forecast([1.0, 2.0], 1, 3));
+        Assert.Contains("at least 3", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_chosen_model_has_the_lowest_aicc_of_the_candidates_and_fits_at_least_as_well_as_simple_smoothing()
+    {
+        var y = Seasonal(60).Select(v => Math.Log(v)).ToArray();
+        var best = EtsMethod.Fit(y, 12);
+        var simple = EtsMethod.Fit(y, 1);   // season 1: only the three non-seasonal candidates
+        Assert.True(best.Aicc <= simple.Aicc);
+        Assert.True(best.Run(y) <= simple.Run(y) * (1 + 1e-9));
+    }
+
+    [Fact]
+    public void Rolling_origin_scores_cover_every_origin_and_step_inside_the_history()
+    {
+        var y = Seasonal(50).Select(v => Math.Log(v)).ToArray();
+        var scores = new List<double>();
+        EtsMethod.Fit(y, 12).Run(y, scores, 30, 6, 1);
+        int expected = Enumerable.Range(30, 50 - 1 - 30).Sum(o => Math.Min(6, 49 - o));
+        Assert.Equal(expected, scores.Count);
+        Assert.All(scores, s => Assert.True(s >= 0 && double.IsFinite(s)));
+    }
+
+    [Fact]
+    public void On_air_passengers_logs_it_beats_the_seasonal_naive_forecast_by_far()
+    {
+        // BASELINES.md: the seasonal naive forecast's MASE on the last 24 months is 2.494 (R's ets: 2.212).
+        var values = File.ReadLines(Repository.File("data", "forecast", "AirPassengers.csv")).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var training = values[..^24];
+        var forecast = EtsMethod.Forecast(training.Select(v => Math.Log(v)).ToArray(), 12, 24).Select(v => (float)Math.Exp(v)).ToArray();
+        Assert.InRange(ForecastAccuracy.Mase(training, values[^24..], forecast, 12), 0, 1.0);
+    }
+
+    [Fact]
+    public void Each_network_series_keeps_the_network_unless_exponential_smoothing_was_clearly_better_on_the_holdout()
+    {
+        // A seasonal series, and one whose trend turned: up for 100 quarters, then down for 40 (the network adds the
+        // whole history's mean change; smoothing follows the new slope).
+        var rng = new Random(4);
+        var turned = Enumerable.Range(0, 140).Select(t => 500 + (t < 100 ? 2.0 * t : 200 - 3.0 * (t - 100)) + 10 * Math.Sin(Math.PI * t / 2) + rng.NextDouble()).ToArray();
+        var seasonal = Seasonal(140, 3);
+        using var model = RnnForecastTrainer.Train([new ForecastSeries("turned", turned), new ForecastSeries("seasonal", seasonal)], Fast(8) with { Seasons = [4] });
+        var holdout = model.Report!.Holdout;
+        Assert.Equal(["seasonal", "turned"], holdout.Keys.Order());
+        foreach (var (key, scores) in holdout)
+        {
+            Assert.True(double.IsFinite(scores.Network) && double.IsFinite(scores.Ets) && scores.Network > 0 && scores.Ets > 0);
+            Assert.Equal(scores.Ets < 0.8 * scores.Network ? ForecastMethod.Ets : ForecastMethod.Network, model.MethodOf(key));
+        }
+        Assert.Equal(ForecastMethod.Ets, model.MethodOf("turned"));
+        // The smoothing forecast follows the downward slope; the model file keeps the choice.
+        var f = model.Forecast(turned, "turned").Forecast;
+        Assert.True(f[^1] < turned[^1] - 10, $"forecast {f[^1]} should continue the fall from {turned[^1]}");
+        using var loaded = RnnForecastModel.FromBytes(model.OnnxModel, "test");
+        Assert.Equal(ForecastMethod.Ets, loaded.MethodOf("turned"));
+        Assert.Equal(f, loaded.Forecast(turned, "turned").Forecast);
+    }
+
+    [Fact]
+    public void A_model_file_from_before_exponential_smoothing_still_forecasts_its_short_series_by_theta()
+    {
+        var y = Seasonal(30);
+        using var model = RnnForecastTrainer.Train(One(y, "s"), Fast(12));
+        Assert.Equal(ForecastMethod.Ets, model.MethodOf("s"));
+        // The config as written before ETS: methods "theta", profiles for every significant season, no "classical".
+        var json = model.Config.ToJson().Replace("\"method\":\"ets\"", "\"method\":\"theta\"", StringComparison.Ordinal).Replace(",\"classical\":\"ets\"", "", StringComparison.Ordinal);
+        var old = ForecastConfig.Parse(json, "test");
+        Assert.Equal(ForecastMethod.Theta, old.Classical);
+        using var theta = new RnnForecastModel(model.OnnxModel, old, ExecutionProvider.Cpu, null);
+        Assert.Equal(ForecastMethod.Theta, theta.MethodOf("s"));
+        Assert.Equal(ForecastMethod.Theta, theta.MethodOf("unseen"));
+        var z = y.Select(v => Math.Log(v)).ToArray();
+        var expected = ThetaMethod.Forecast(z, 1, 12).Select(v => (float)Math.Exp(v)).ToArray();
+        Assert.Equal(expected, theta.Forecast(y, "s").Forecast);
+    }
+
+    [Fact]
+    public void A_format_3_engine_checkpoint_without_the_ets_season_still_loads()
+    {
+        var y = Seasonal(100);
+        using var model = RnnForecastTrainer.Train(One(y), Fast() with { Seasons = [1] });
+        string path = Path.Combine(Path.GetTempPath(), $"engine3-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            using var engine = model.CreateEngine(y);
+            engine.CheckPoint(path);
+            var bytes = File.ReadAllBytes(path);
+            bytes["rnnonnx.forecast-engine/4".Length] = (byte)'3';
+            File.WriteAllBytes(path, bytes[..^4]);
+            using var old = RnnForecastEngine.Load(path, model);
+            old.Update(y[^1]);
+            engine.Update(y[^1]);
+            Assert.Equal(engine.Predict().Upper, old.Predict().Upper);
+        }
+        finally { File.Delete(path); }
+    }
+}
