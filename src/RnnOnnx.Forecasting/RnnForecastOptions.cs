@@ -25,6 +25,19 @@ public enum ForecastTransform
     [JsonStringEnumMemberName("log")] Log,
 }
 
+/// <summary>Which methods the trainer may choose per series (<see cref="RnnForecastOptions.Method"/>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ForecastMethodChoice>))]
+public enum ForecastMethodChoice
+{
+    /// <summary>
+    /// The network for every series long enough for it, except where exponential smoothing's error on the calibration
+    /// holdout was below 0.8 × the network's; exponential smoothing for series too short for the network.
+    /// </summary>
+    [JsonStringEnumMemberName("auto")] Auto,
+    /// <summary>The network for every series long enough for it (exponential smoothing only for series too short for it).</summary>
+    [JsonStringEnumMemberName("network")] Network,
+}
+
 /// <summary>
 /// How <see cref="RnnForecastTrainer.Train"/> trains: the data options (horizon, window, season, transform, confidence)
 /// and the recurrent options (cell, layers, units, dropout, epochs, early stopping, seed, ensemble size).
@@ -59,6 +72,9 @@ public sealed record RnnForecastOptions
 
     /// <summary>The longest season a series may have.</summary>
     public const int MaxSeason = 100_000;
+
+    /// <summary>Which methods may forecast a series (default: <see cref="ForecastMethodChoice.Auto"/>).</summary>
+    [JsonPropertyName("method")] public ForecastMethodChoice Method { get; init; } = ForecastMethodChoice.Auto;
 
     /// <summary>Value transform before scaling.</summary>
     [JsonPropertyName("transform")] public ForecastTransform Transform { get; init; } = ForecastTransform.Auto;
@@ -114,6 +130,7 @@ public sealed record RnnForecastOptions
         if (WindowSize < 0) throw OptionsJson.Invalid(T, nameof(WindowSize), "window", WindowSize, "at least 1 (or 0 for automatic)");
         foreach (int season in Seasons)
             if (season < 1 || season > MaxSeason) throw OptionsJson.Invalid(T, nameof(Seasons), "season", season, $"each season between 1 and {MaxSeason} (an empty list detects one)");
+        if (!Enum.IsDefined(Method)) throw OptionsJson.Invalid(T, nameof(Method), "method", (int)Method, "auto or network");
         if (!Enum.IsDefined(Transform)) throw OptionsJson.Invalid(T, nameof(Transform), "transform", (int)Transform, "auto, none or log");
         if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1)) throw OptionsJson.Invalid(T, nameof(ConfidenceLevel), "confidence", ConfidenceLevel, "between 0 and 1 exclusive");
         if (!Enum.IsDefined(Cell)) throw OptionsJson.Invalid(T, nameof(Cell), "architecture.cell", (int)Cell, "gru or lstm");

@@ -23,7 +23,9 @@ internal sealed class ForecastInput
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Most epochs per network", DefaultValueFactory = _ => 150 };
     public Option<int> Ensemble { get; } = new("--ensemble") { Description = "Networks averaged (seeds)", DefaultValueFactory = _ => 3 };
 
-    public IEnumerable<Option> All => [Input, Column, TimeColumn, IdColumn, Separator, Season, Level, Seed, Epochs, Ensemble];
+    public Option<RnnOnnx.Forecasting.ForecastMethodChoice> Method { get; } = new("--method") { Description = "auto: the network, or exponential smoothing where it was clearly better on the held-out last horizon (and for series too short for the network); network: the network for every series long enough for it", DefaultValueFactory = _ => RnnOnnx.Forecasting.ForecastMethodChoice.Auto };
+
+    public IEnumerable<Option> All => [Input, Column, TimeColumn, IdColumn, Separator, Season, Level, Seed, Epochs, Ensemble, Method];
 
     /// <summary>The table as the options say to read it.</summary>
     /// <exception cref="DataException">The file cannot be read as a table of series (the message names file, column, line).</exception>
@@ -74,7 +76,7 @@ internal sealed class ForecastInput
     /// <summary>Training options from the command line: horizon, seasons, levels, seed and effort.</summary>
     public RnnForecastOptions Training(ParseResult parse, int horizon, IReadOnlyList<int> seasons, IReadOnlyList<double> levels) => new()
     {
-        Horizon = horizon, Seed = parse.GetValue(Seed), Epochs = parse.GetValue(Epochs), EnsembleSize = parse.GetValue(Ensemble),
+        Horizon = horizon, Seed = parse.GetValue(Seed), Epochs = parse.GetValue(Epochs), EnsembleSize = parse.GetValue(Ensemble), Method = parse.GetValue(Method),
         // The first level is the saved model's own level (what a plain Forecast of it gives); all of them are asked for at forecast time.
         Seasons = seasons, ConfidenceLevel = (float)levels[0],
     };

@@ -146,7 +146,7 @@ public static class RnnForecastTrainer
                 }
                 double network = scores.Skip(before).Average(), ets = HoldoutEtsScore(s.Z, m, seasons, horizon, c.Scaler.Scale);
                 holdout[s.Key] = new HoldoutScores(network, ets);
-                if (ets < EtsMargin * network)
+                if (options.Method == ForecastMethodChoice.Auto && ets < EtsMargin * network)
                 {
                     methods[s.Key] = SeriesMethod.Ets(s.Z, seasons);
                     reporter.Info($"{s.Name}: forecast by exponential smoothing, which beat the network on the held-out {horizon} points (mean scaled error {ets:F3} vs {network:F3})");

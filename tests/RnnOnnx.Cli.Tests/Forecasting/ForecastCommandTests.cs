@@ -76,6 +76,25 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.Contains("forecast by exponential smoothing (ETS): too short for the network", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Method_auto_may_choose_exponential_smoothing_and_method_network_keeps_the_network()
+    {
+        // A trend that turned: up for 100 quarters, then down for 40 (the network's drift is the whole history's mean change).
+        var rng = new Random(4);
+        string input = Csv("turned.csv", Enumerable.Range(0, 140).Select(t =>
+            (500 + (t < 100 ? 2.0 * t : 200 - 3.0 * (t - 100)) + 10 * Math.Sin(Math.PI * t / 2) + rng.NextDouble()).ToString(CultureInfo.InvariantCulture)));
+        string[] common = ["forecast", "--input", input, "--horizon", "8", "--season", "4", .. Fast];
+        var (exit, _, error) = CliRunner.Run(common);
+        Assert.True(exit == 0, error);
+        Assert.Contains("forecast by exponential smoothing (ETS): clearly better than the network on the held-out last horizon", error, StringComparison.Ordinal);
+        (exit, _, error) = CliRunner.Run([.. common, "--method", "network"]);
+        Assert.True(exit == 0, error);
+        Assert.Contains("forecast by the network", error, StringComparison.Ordinal);
+        (exit, _, error) = CliRunner.Run([.. common, "--method", "arima"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("arima", error, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string[], string> BadInputs => new()
     {
         { "short", ["--horizon", "5"], "at least 3" },
