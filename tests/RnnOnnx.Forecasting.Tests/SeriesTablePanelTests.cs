@@ -72,6 +72,26 @@ public sealed class SeriesTablePanelTests
         Assert.Equal("2024-02-29T08:00:00", SeriesFrequency.Every(TimeSpan.FromDays(1)).Format(new DateTime(2024, 2, 29, 8, 0, 0)));
     }
 
+    [Fact]
+    public void Local_midnights_written_in_utc_across_daylight_saving_keep_their_frequency()
+    {
+        // vega-datasets' JSON writes US Pacific midnights in UTC: 08:00Z in winter, 07:00Z in summer.
+        static string Utc(DateTime local) => local.AddHours(local.Month is >= 4 and <= 10 ? 7 : 8).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var monthly = SeriesTable.Parse("date,v\n" + string.Concat(Enumerable.Range(0, 24).Select(i => $"{Utc(new DateTime(2000, 1, 1).AddMonths(i))},{i + 1}\n")), "'m.csv'", new());
+        Assert.Equal(SeriesFrequency.Monthly, monthly.Frequency);
+        Assert.Equal(24, monthly.Series[0].Values.Count);
+        Assert.DoesNotContain(monthly.Series[0].Values, double.IsNaN);
+        // Daily: steps of 23 and 25 hours are days; a skipped day is still a gap.
+        var days = Enumerable.Range(0, 60).Where(i => i != 40).Select(i => new DateTime(2000, 3, 1).AddDays(i)).ToList();
+        var daily = SeriesTable.Parse("date,v\n" + string.Concat(days.Select((d, i) => $"{Utc(d)},{i + 1}\n")), "'d.csv'", new());
+        Assert.Equal(SeriesFrequency.Every(TimeSpan.FromDays(1)), daily.Frequency);
+        Assert.Equal(60, daily.Series[0].Values.Count);
+        Assert.Single(daily.Series[0].Values, double.IsNaN);
+        // More than an hour of drift is not daylight saving: still refused.
+        var drifting = "date,v\n2000-01-01T08:00:00Z,1\n2000-02-01T08:00:00Z,2\n2000-03-01T11:00:00Z,3\n2000-04-01T08:00:00Z,4\n";
+        Assert.Throws<DataException>(() => SeriesTable.Parse(drifting, "'x.csv'", new()));
+    }
+
     [Theory]
     [InlineData("t,v\n2020-01-01,1\n2020-01-02,2\nyesterday,3\n", "line 4, column 't': 'yesterday' is not a date or time")]
     [InlineData("t,v\n2020-01-01 00:00,1\n2020-01-01 01:00,2\n2020-01-01 01:45,3\n", "no single frequency")]

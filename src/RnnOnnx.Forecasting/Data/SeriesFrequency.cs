@@ -80,7 +80,9 @@ public sealed record SeriesFrequency
     /// <summary>
     /// The frequency of increasing times, and how many observations each gap leaves out: calendar months when every
     /// step is a whole number of months (the same day of the month, or month ends), else the smallest step, of which
-    /// every other step must be a whole multiple.
+    /// every other step must be a whole multiple. Daily and longer steps whose clock time moves by up to an hour (local
+    /// midnights written in UTC across daylight saving time: 08:00Z in winter, 07:00Z in summer) are read at the first
+    /// time's clock time.
     /// </summary>
     /// <param name="times">At least two increasing times.</param>
     /// <param name="missing">Per step i → i + 1, the observations missing between them.</param>
@@ -91,6 +93,7 @@ public sealed record SeriesFrequency
         missing = new int[Math.Max(0, times.Count - 1)];
         problem = null;
         if (times.Count < 2) { problem = "at least two times are needed to tell the frequency"; return null; }
+        times = AlignDaylightSaving(times);
         var monthSteps = new int[times.Count - 1];
         bool calendar = true;
         for (int i = 0; i + 1 < times.Count && calendar; i++)
@@ -121,6 +124,28 @@ public sealed record SeriesFrequency
             missing[i] = (int)Math.Min(int.MaxValue, steps[i] / smallest - 1);
         }
         return Every(TimeSpan.FromTicks(smallest));
+    }
+
+    /// <summary>
+    /// The times moved to the first one's clock time when every step is at least 23 hours and every clock time is
+    /// within an hour of the first's (a daylight saving shift); otherwise the times as they are.
+    /// </summary>
+    private static IReadOnlyList<DateTime> AlignDaylightSaving(IReadOnlyList<DateTime> times)
+    {
+        var offsets = new TimeSpan[times.Count];
+        bool shifted = false;
+        for (int i = 0; i < times.Count; i++)
+        {
+            if (i > 0 && times[i] - times[i - 1] < TimeSpan.FromHours(23)) return times;
+            // The clock-time difference to the first time, in (−12 h, 12 h]: 00:30 against 23:30 is +1 h, not −23 h.
+            var offset = times[i].TimeOfDay - times[0].TimeOfDay;
+            if (offset > TimeSpan.FromHours(12)) offset -= TimeSpan.FromDays(1);
+            if (offset <= TimeSpan.FromHours(-12)) offset += TimeSpan.FromDays(1);
+            if (offset.Duration() > TimeSpan.FromHours(1)) return times;
+            offsets[i] = offset;
+            shifted |= offset != TimeSpan.Zero;
+        }
+        return shifted ? times.Select((t, i) => t - offsets[i]).ToArray() : times;
     }
 
     private static bool IsMonthEnd(DateTime t) => t.Day == DateTime.DaysInMonth(t.Year, t.Month);
