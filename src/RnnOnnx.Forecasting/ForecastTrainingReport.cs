@@ -17,7 +17,8 @@ public sealed record ForecastTrainingReport(IReadOnlyList<int> Seasons, int Wind
 
     /// <summary>
     /// Per series long enough for the network, how the calibration network and exponential smoothing did on the same
-    /// held-out last H points (each fitted without them); the lower error chose the series' method.
+    /// held-out last H points (each fitted without them). Where smoothing's error is below 0.8 × the network's, the
+    /// series is forecast by both (<see cref="ForecastMethod.Blend"/>), weighted by these errors.
     /// </summary>
     public IReadOnlyDictionary<string, HoldoutScores> Holdout { get; init; } = new Dictionary<string, HoldoutScores>();
 }

@@ -24,6 +24,11 @@ public enum ForecastMethod
     [System.Text.Json.Serialization.JsonStringEnumMemberName("network")] Network,
     /// <summary>The Theta method alone (on the seasonally adjusted series): how model files written before <see cref="Ets"/> forecast series too short for the network.</summary>
     [System.Text.Json.Serialization.JsonStringEnumMemberName("theta")] Theta,
-    /// <summary>Exponential smoothing (ETS, chosen by AICc) on the seasonally adjusted series: the series was too short for the network to learn from.</summary>
+    /// <summary>Exponential smoothing (ETS, chosen by AICc) with its own seasonal state: the series was too short for the network to learn from.</summary>
     [System.Text.Json.Serialization.JsonStringEnumMemberName("ets")] Ets,
+    /// <summary>
+    /// The network and exponential smoothing, weighted by their errors on the calibration holdout (Bates &amp; Granger,
+    /// 1969): smoothing was clearly better there (below 0.8 × the network's error), so it carries most of the weight.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("blend")] Blend,
 }

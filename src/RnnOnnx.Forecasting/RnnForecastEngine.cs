@@ -43,20 +43,24 @@ public sealed class RnnForecastEngine : IDisposable
     /// <summary>Observations seen (history plus updates).</summary>
     public long Observations => _series.Next;
 
-    private bool UsesClassical => Classical.ClassicalFallback.Handles(_series.Method.Method);
+    /// <summary>Whether the step graph runs (the network alone or in a blend).</summary>
+    private bool UsesNetwork => Classical.ClassicalFallback.NeedsNetwork(_series.Method.Method);
+
+    /// <summary>Whether recent values are kept for a classical method (alone or in a blend).</summary>
+    private bool UsesClassical => _series.Method.Method != ForecastMethod.Network;
 
     internal static RnnForecastEngine Start(RnnForecastModel model, IReadOnlyList<double> history, string key)
     {
         var series = model.Prepare(history, key);
         var stream = model.Session.CreateStream();
         var output = new float[model.Horizon];
-        if (series.Method.Method == ForecastMethod.Network)
+        if (Classical.ClassicalFallback.NeedsNetwork(series.Method.Method))
         {
             // Warm up on the trained context length: what the full model reads for the same history.
             var context = Training.ForecastWindows.Context(series.Adjusted, series.Adjusted.Length - 1, model.WindowSize, series.Scaler.Scale);
             ForecastSession.Run(stream, context, output);
         }
-        var recent = !Classical.ClassicalFallback.Handles(series.Method.Method) ? [] : series.Adjusted[Math.Max(0, series.Adjusted.Length - Classical.ClassicalFallback.Memory)..].ToList();
+        var recent = series.Method.Method == ForecastMethod.Network ? [] : series.Adjusted[Math.Max(0, series.Adjusted.Length - Classical.ClassicalFallback.Memory)..].ToList();
         return new RnnForecastEngine(model, false, key, series with { Adjusted = [series.LastAdjusted] }, recent, stream, output);
     }
 
@@ -72,10 +76,10 @@ public sealed class RnnForecastEngine : IDisposable
         if (UsesClassical)
         {
             var recent = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent);
-            classical = Classical.ClassicalFallback.Forecast(_series.Method, recent, _model.Horizon);
-            scores = Classical.ClassicalFallback.Scores(_series.Method, recent, _model.Horizon, _series.Scaler.Scale);
+            classical = Classical.ClassicalFallback.Forecast(_series.Method, recent, _series.Next, _model.Horizon);
+            if (!UsesNetwork) scores = Classical.ClassicalFallback.Scores(_series.Method, recent, _model.Horizon, _series.Scaler.Scale);
         }
-        return _model.Decode(UsesClassical ? null : _output, _series, classical, scores, levels);
+        return _model.Decode(UsesNetwork ? _output : null, _series, classical, scores, levels);
     }
 
     /// <summary>Adds one observation; a NaN (missing) observation is taken as the one-step forecast.</summary>
@@ -91,11 +95,13 @@ public sealed class RnnForecastEngine : IDisposable
         }
         else
         {
-            // The one-step forecast on the adjusted scale (what Decode adds the profile to).
-            a = UsesClassical ? Classical.ClassicalFallback.Forecast(_series.Method, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent), 1)[0]
-                : _series.LastAdjusted + scaler.Scale * (_output[0] + scaler.Drift);
+            // The one-step forecast on the adjusted scale (what Decode adds the profile to), as the method makes it.
+            double network = UsesNetwork ? _series.LastAdjusted + scaler.Scale * (_output[0] + scaler.Drift) : 0;
+            double classical = UsesClassical ? Classical.ClassicalFallback.Forecast(_series.Method, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent), _series.Next, 1)[0] : 0;
+            double w = _series.Method.Method == ForecastMethod.Blend ? _series.Method.EtsWeight : UsesNetwork ? 0 : 1;
+            a = (1 - w) * network + w * classical;
         }
-        if (!UsesClassical)
+        if (UsesNetwork)
             ForecastSession.Run(_stream, [(float)((a - _series.LastAdjusted) / scaler.Scale)], _output);
         if (UsesClassical)
         {
@@ -127,8 +133,9 @@ public sealed class RnnForecastEngine : IDisposable
         w.Write(_series.Seasons.Length);
         for (int k = 0; k < _series.Seasons.Length; k++) { w.Write(_series.Seasons[k]); WriteDoubles(w, _series.Profiles[k]); }
         WriteDoubles(w, [.. _recent]);
-        // Format 4: exponential smoothing's season.
+        // Format 4: exponential smoothing's season and its weight in a blend.
         w.Write(_series.Method.EtsSeason);
+        w.Write(_series.Method.EtsWeight);
     });
 
     /// <summary>Continues from a checkpoint, with the model stored in it.</summary>
@@ -196,9 +203,11 @@ public sealed class RnnForecastEngine : IDisposable
                 {
                     int etsSeason = r.ReadInt32();
                     if (etsSeason < 1 || etsSeason > Classical.EtsMethod.MaxSeason) throw new ModelFileException($"Checkpoint '{path}' is corrupt: its ETS season is {etsSeason}, outside 1..{Classical.EtsMethod.MaxSeason}.");
-                    method = method with { EtsSeason = etsSeason };
+                    double etsWeight = r.ReadDouble();
+                    if (!(etsWeight >= 0 && etsWeight <= 1)) throw new ModelFileException($"Checkpoint '{path}' is corrupt: its ETS weight is {etsWeight}, outside [0, 1].");
+                    method = method with { EtsSeason = etsSeason, EtsWeight = etsWeight };
                 }
-                if (Classical.ClassicalFallback.Handles(method.Method) && recent.Count < 3) throw new ModelFileException($"Checkpoint '{path}' is corrupt: a {method.Method} stream needs at least 3 recent values, it has {recent.Count}.");
+                if (method.Method != ForecastMethod.Network && recent.Count < 3) throw new ModelFileException($"Checkpoint '{path}' is corrupt: a {method.Method} stream needs at least 3 recent values, it has {recent.Count}.");
             }
             var steps = model.Session.CreateStream();
             model.Session.WriteStates(steps, states);

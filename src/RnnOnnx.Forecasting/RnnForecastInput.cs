@@ -23,13 +23,13 @@ public sealed class RnnForecastInput
     /// <summary>The scaled differences the network reads (at most the window; fewer for a short history; empty for a classical method).</summary>
     internal float[] Context { get; }
 
-    /// <summary>The classical method's forecasts of the adjusted series (null for the network).</summary>
+    /// <summary>The classical method's forecasts of the adjusted series (null for the network alone).</summary>
     internal double[]? Classical { get; }
 
-    /// <summary>The classical method's sorted rolling-origin scores, which calibrate its intervals (null for the network).</summary>
+    /// <summary>The classical method's sorted rolling-origin scores, which calibrate its intervals (null where the network's calibration does).</summary>
     internal double[]? ClassicalScores { get; }
 
-    internal bool UsesNetwork => Classical is null;
+    internal bool UsesNetwork => RnnOnnx.Forecasting.Classical.ClassicalFallback.NeedsNetwork(Series.Method.Method);
 }
 
 /// <summary>

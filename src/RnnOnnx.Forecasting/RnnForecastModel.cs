@@ -92,10 +92,10 @@ public sealed class RnnForecastModel : IDisposable
         var series = Prepare(history, key);
         var method = series.Method.Method;
         var a = series.Adjusted;
-        if (ClassicalFallback.Handles(method))
-            return new RnnForecastInput(this, series, [], ClassicalFallback.Forecast(series.Method, a, Config.Horizon),
-                ClassicalFallback.Scores(series.Method, a, Config.Horizon, series.Scaler.Scale));
-        return new RnnForecastInput(this, series, ForecastWindows.Context(a, a.Length - 1, Config.Window, series.Scaler.Scale), null, null);
+        var context = ClassicalFallback.NeedsNetwork(method) ? ForecastWindows.Context(a, a.Length - 1, Config.Window, series.Scaler.Scale) : [];
+        var classical = method == ForecastMethod.Network ? null : ClassicalFallback.Forecast(series.Method, a, series.Next, Config.Horizon);
+        var scores = ClassicalFallback.Handles(method) ? ClassicalFallback.Scores(series.Method, a, Config.Horizon, series.Scaler.Scale) : null;
+        return new RnnForecastInput(this, series, context, classical, scores);
     }
 
     /// <summary>
@@ -188,7 +188,7 @@ public sealed class RnnForecastModel : IDisposable
         ArgumentNullException.ThrowIfNull(history);
         string name = key.Length == 0 ? "the series" : $"'{key}'";
         var method = MethodFor(key);
-        int least = ClassicalFallback.Handles(method.Method) ? 3 : 2;
+        int least = method.Method == ForecastMethod.Network ? 2 : 3;
         if (history.Count < least) throw new DataException($"The history of {name} has {history.Count} point(s); at least {least} are needed.");
         var y = MissingValues.Fill(history, name, out _);
         bool known = Config.Series.TryGetValue(key, out var scaler);
@@ -208,10 +208,11 @@ public sealed class RnnForecastModel : IDisposable
     }
 
     /// <summary>
-    /// Turns the network's scaled outputs or a classical method's forecasts into values and intervals: on the adjusted scale
-    /// a_{n+h} = a_n + s·(out_h + h·d) for the network, the classical forecast f_h otherwise, plus the seasonal profile at n+h, back-transformed; the
-    /// half-width at level c is s·q_c·√h with q_c the conformal score quantile (the model's for the network, the
-    /// series' own rolling-origin scores for a classical method).
+    /// Turns the network's scaled outputs and/or a classical method's forecasts into values and intervals: on the adjusted scale
+    /// a_{n+h} = a_n + s·(out_h + h·d) for the network, the classical forecast f_h for a classical method,
+    /// (1 − w)·network + w·f_h for a blend, plus the seasonal profile at n+h, back-transformed; the half-width at level c
+    /// is s·q_c·√h with q_c the conformal score quantile (the model's for the network and a blend, the series' own
+    /// rolling-origin scores for a classical method).
     /// </summary>
     internal RnnForecast Decode(float[]? output, RnnForecastInput input, IReadOnlyList<double> levels) =>
         Decode(output, input.Series, input.Classical, input.ClassicalScores, levels);
@@ -220,12 +221,18 @@ public sealed class RnnForecastModel : IDisposable
     {
         int h = Config.Horizon;
         var scaler = series.Scaler;
-        bool network = !ClassicalFallback.Handles(series.Method.Method);
+        var method = series.Method;
         var centre = new double[h];
         var forecast = new float[h];
+        double Network(int i) => series.LastAdjusted + scaler.Scale * (output![i] + (i + 1) * scaler.Drift);
         for (int i = 0; i < h; i++)
         {
-            double a = network ? series.LastAdjusted + scaler.Scale * (output![i] + (i + 1) * scaler.Drift) : classical![i];
+            double a = method.Method switch
+            {
+                ForecastMethod.Network => Network(i),
+                ForecastMethod.Blend => (1 - method.EtsWeight) * Network(i) + method.EtsWeight * classical![i],
+                _ => classical![i],
+            };
             centre[i] = a + series.Seasonal(series.Next + i);
             forecast[i] = (float)scaler.Inverse(centre[i]);
         }

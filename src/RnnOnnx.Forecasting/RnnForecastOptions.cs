@@ -30,8 +30,9 @@ public enum ForecastTransform
 public enum ForecastMethodChoice
 {
     /// <summary>
-    /// The network for every series long enough for it, except where exponential smoothing's error on the calibration
-    /// holdout was below 0.8 × the network's; exponential smoothing for series too short for the network.
+    /// The network for every series long enough for it, blended with exponential smoothing where smoothing's error on
+    /// the calibration holdout was below 0.8 × the network's (<see cref="ForecastMethod.Blend"/>); exponential smoothing
+    /// alone for series too short for the network.
     /// </summary>
     [JsonStringEnumMemberName("auto")] Auto,
     /// <summary>The network for every series long enough for it (exponential smoothing only for series too short for it).</summary>

@@ -84,7 +84,7 @@ public class ExponentialSmoothingTests
     }
 
     [Fact]
-    public void Each_network_series_keeps_the_network_unless_exponential_smoothing_was_clearly_better_on_the_holdout()
+    public void Each_network_series_keeps_the_network_unless_exponential_smoothing_was_clearly_better_on_the_holdout_then_blends_both()
     {
         // A seasonal series, and one whose trend turned: up for 100 quarters, then down for 40 (the network adds the
         // whole history's mean change; smoothing follows the new slope).
@@ -97,15 +97,63 @@ public class ExponentialSmoothingTests
         foreach (var (key, scores) in holdout)
         {
             Assert.True(double.IsFinite(scores.Network) && double.IsFinite(scores.Ets) && scores.Network > 0 && scores.Ets > 0);
-            Assert.Equal(scores.Ets < 0.8 * scores.Network ? ForecastMethod.Ets : ForecastMethod.Network, model.MethodOf(key));
+            Assert.Equal(scores.Ets < 0.8 * scores.Network ? ForecastMethod.Blend : ForecastMethod.Network, model.MethodOf(key));
         }
-        Assert.Equal(ForecastMethod.Ets, model.MethodOf("turned"));
-        // The smoothing forecast follows the downward slope; the model file keeps the choice.
+        Assert.Equal(ForecastMethod.Blend, model.MethodOf("turned"));
+        var (net, ets) = (holdout["turned"].Network, holdout["turned"].Ets);
+        double w = net * net / (net * net + ets * ets);
+        Assert.Equal(w, model.Config.Methods["turned"].EtsWeight, 12);
+
+        // The blend is (1 − w) × the network + w × smoothing in logs (a removed season-4 profile cancels: the network's
+        // adjusted forecast gets it back, and smoothing keeps that season in its own state), with the network's own
+        // forecast (the same weights under --method network) and smoothing's on log y.
         var f = model.Forecast(turned, "turned").Forecast;
+        using var networkOnly = RnnForecastTrainer.Train([new ForecastSeries("turned", turned), new ForecastSeries("seasonal", seasonal)], Fast(8) with { Seasons = [4], Method = ForecastMethodChoice.Network });
+        Assert.Equal(ForecastMethod.Network, networkOnly.MethodOf("turned"));
+        var n = networkOnly.Forecast(turned, "turned").Forecast;
+        var method = model.Config.Methods["turned"];
+        Assert.Equal(4, method.EtsSeason);
+        var z = turned.Select(v => Math.Log(v)).ToArray();
+        var e = EtsMethod.Forecast(z, method.EtsSeason, 8);
+        for (int h = 0; h < 8; h++)
+            Assert.Equal(Math.Exp((1 - w) * Math.Log(n[h]) + w * e[h]), f[h], 1e-3 * f[h]);
+        // It follows the downward slope; the model file keeps the choice; the engine streams the same numbers.
         Assert.True(f[^1] < turned[^1] - 10, $"forecast {f[^1]} should continue the fall from {turned[^1]}");
         using var loaded = RnnForecastModel.FromBytes(model.OnnxModel, "test");
-        Assert.Equal(ForecastMethod.Ets, loaded.MethodOf("turned"));
+        Assert.Equal(ForecastMethod.Blend, loaded.MethodOf("turned"));
         Assert.Equal(f, loaded.Forecast(turned, "turned").Forecast);
+        using var engine = loaded.CreateEngine(turned, "turned");
+        Assert.Equal(f, engine.Predict().Forecast, new ToleranceComparer(1e-4f));
+        engine.Update(turned[^1] - 3);
+        Assert.Equal(loaded.Forecast([.. turned, turned[^1] - 3], "turned").Forecast, engine.Predict().Forecast, new ToleranceComparer(1e-4f));
+    }
+
+    [Fact]
+    public void A_blend_stream_checkpoints_and_continues_exactly()
+    {
+        var rng = new Random(4);
+        var turned = Enumerable.Range(0, 140).Select(t => 500 + (t < 100 ? 2.0 * t : 200 - 3.0 * (t - 100)) + 10 * Math.Sin(Math.PI * t / 2) + rng.NextDouble()).ToArray();
+        using var model = RnnForecastTrainer.Train([new ForecastSeries("turned", turned)], Fast(8) with { Seasons = [4] });
+        Assert.Equal(ForecastMethod.Blend, model.MethodOf("turned"));
+        string path = Path.Combine(Path.GetTempPath(), $"blend-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            using var engine = model.CreateEngine(turned, "turned");
+            engine.Update(turned[^1] - 2);
+            engine.CheckPoint(path);
+            using var resumed = RnnForecastEngine.Load(path);
+            foreach (var s in new[] { engine, resumed }) { s.Update(double.NaN); s.Update(turned[^2]); }
+            Assert.Equal(engine.Predict([0.8]).Intervals[0].Upper, resumed.Predict([0.8]).Intervals[0].Upper);
+            Assert.Equal(engine.Predict().Forecast, resumed.Predict().Forecast);
+        }
+        finally { File.Delete(path); }
+    }
+
+    /// <summary>Relative float comparison (the engine's step graph and the full forecast differ in float rounding).</summary>
+    private sealed class ToleranceComparer(float relative) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= relative * Math.Max(Math.Abs(x), Math.Abs(y));
+        public int GetHashCode(float obj) => 0;
     }
 
     [Fact]
@@ -138,7 +186,7 @@ public class ExponentialSmoothingTests
             engine.CheckPoint(path);
             var bytes = File.ReadAllBytes(path);
             bytes["rnnonnx.forecast-engine/4".Length] = (byte)'3';
-            File.WriteAllBytes(path, bytes[..^4]);
+            File.WriteAllBytes(path, bytes[..^12]);   // format 4 adds the ETS season (int) and weight (double)
             using var old = RnnForecastEngine.Load(path, model);
             old.Update(y[^1]);
             engine.Update(y[^1]);

@@ -95,11 +95,11 @@ public class ShortAndSeasonalSeriesTests
         {
             using var engine = model.CreateEngine(y);
             engine.CheckPoint(path);
-            // Format 2 is format 4 without the trailing method, seasons, classical values and ETS season (4 + 4 + 4 + 4 bytes here).
+            // Format 2 is format 4 without the trailing method, seasons, classical values, ETS season and weight (4 + 4 + 4 + 4 + 8 bytes here).
             var bytes = File.ReadAllBytes(path);
             int magic = 1 + "rnnonnx.forecast-engine/4".Length;
             bytes[magic - 1] = (byte)'2';
-            File.WriteAllBytes(path, bytes[..^16]);
+            File.WriteAllBytes(path, bytes[..^24]);
             using var old = RnnForecastEngine.Load(path, model);
             Assert.Equal(engine.Predict().Forecast, old.Predict().Forecast);
             old.Update(y[^1]);

@@ -23,10 +23,11 @@ internal static class BenchForecastCommand
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 150, Description = "Most epochs per network" };
         var ensemble = new Option<int>("--ensemble") { DefaultValueFactory = _ => 3, Description = "Networks averaged" };
         var units = new Option<int>("--units") { DefaultValueFactory = _ => 32, Description = "Recurrent units" };
+        var method = new Option<ForecastMethodChoice>("--method") { DefaultValueFactory = _ => ForecastMethodChoice.Auto, Description = "auto (the network, blended with exponential smoothing where smoothing was clearly better on the holdout) or network" };
         var maxWindows = new Option<int>("--max-windows") { DefaultValueFactory = _ => new RnnForecastOptions().MaxWindowsPerSeries, Description = "Most training windows per series (spread over the series)" };
         var command = new Command("forecast", "Hold out each panel series' last horizon, train on the rest, report MASE, sMAPE and 95 % interval coverage next to Theta, ETS and the seasonal naive.")
         {
-            panel, synthetic, outFile, only, seed, epochs, ensemble, units, maxWindows,
+            panel, synthetic, outFile, only, seed, epochs, ensemble, units, maxWindows, method,
         };
         command.SetAction(parse =>
         {
@@ -41,7 +42,7 @@ internal static class BenchForecastCommand
                 panels = panels.Select(p => p with { Entries = p.Entries.Where(e => wanted.Contains(e.Name)).ToList() }).Where(p => p.Entries.Count > 0).ToList();
                 if (panels.Count == 0) throw new ArgumentException($"No series of the panels is named {names}.");
             }
-            var template = new RnnForecastOptions { Seed = parse.GetValue(seed), Epochs = parse.GetValue(epochs), EnsembleSize = parse.GetValue(ensemble), Units = parse.GetValue(units), MaxWindowsPerSeries = parse.GetValue(maxWindows) };
+            var template = new RnnForecastOptions { Seed = parse.GetValue(seed), Epochs = parse.GetValue(epochs), EnsembleSize = parse.GetValue(ensemble), Units = parse.GetValue(units), MaxWindowsPerSeries = parse.GetValue(maxWindows), Method = parse.GetValue(method) };
             var clock = Stopwatch.StartNew();
             var all = new List<PanelBenchmark.Result>();
             foreach (var (name, dir, entries) in panels)
@@ -55,7 +56,7 @@ internal static class BenchForecastCommand
                     results.Add(r);
                     string profiles = r.Profiles.Count > 0 ? string.Join(",", r.Profiles) : "-";
                     table.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{r.Series,-22} {r.Mase,7:F3} {r.ThetaMase,7:F3} {r.SnaiveMase,7:F3} {r.EtsMase,7:F3} {r.Smape,7:F2} {r.Coverage,8:P0} {r.Method.ToString().ToLowerInvariant(),-11} {profiles,-9} {(r.Method != ForecastMethod.Network ? "-" : r.Window.ToString(CultureInfo.InvariantCulture)),6} {r.Epochs,6} {r.Seconds,8:F1}"));
+                        $"{r.Series,-22} {r.Mase,7:F3} {r.ThetaMase,7:F3} {r.SnaiveMase,7:F3} {r.EtsMase,7:F3} {r.Smape,7:F2} {r.Coverage,8:P0} {r.Method.ToString().ToLowerInvariant(),-11} {profiles,-9} {(r.Method is ForecastMethod.Ets or ForecastMethod.Theta ? "-" : r.Window.ToString(CultureInfo.InvariantCulture)),6} {r.Epochs,6} {r.Seconds,8:F1}"));
                 }
                 table.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{"mean",-22} {results.Average(r => r.Mase),7:F3} {results.Average(r => r.ThetaMase),7:F3} {results.Average(r => r.SnaiveMase),7:F3} {results.Average(r => r.EtsMase),7:F3} {results.Average(r => r.Smape),7:F2} {Pooled(results),8:P1}   (coverage over {results.Sum(r => r.Points)} held-out points; {results.Sum(r => r.Seconds):F0} s)"));

@@ -77,11 +77,15 @@ internal static class ForecastCommand
         {
             ForecastMethod.Network => "the network",
             ForecastMethod.Ets => "exponential smoothing (ETS)",
+            ForecastMethod.Blend => "the network blended with exponential smoothing",
             _ => "the Theta method",
         };
-        string Why(string id) => model.MethodOf(id) == ForecastMethod.Network ? ""
-            : model.Report?.Holdout.ContainsKey(id) == true ? ": clearly better than the network on the held-out last horizon"
-            : ": too short for the network";
+        string Why(string id) => model.MethodOf(id) switch
+        {
+            ForecastMethod.Network => "",
+            ForecastMethod.Blend => ": smoothing was clearly better on the held-out last horizon",
+            _ => ": too short for the network",
+        };
         if (ids.Count == 1) return $"forecast by {Name(model.MethodOf(ids[0]))}{Why(ids[0])}";
         var groups = ids.GroupBy(model.MethodOf).OrderBy(g => g.Key).Select(g =>
             $"{g.Count()} by {Name(g.Key)}" + (g.Key == ForecastMethod.Network ? "" : $" ({string.Join(", ", g.Take(5).Select(id => $"'{(id.Length <= 40 ? id : id[..40] + "…")}'"))}{(g.Count() > 5 ? ", …" : "")})"));

@@ -23,7 +23,7 @@ internal sealed class ForecastInput
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Most epochs per network", DefaultValueFactory = _ => 150 };
     public Option<int> Ensemble { get; } = new("--ensemble") { Description = "Networks averaged (seeds)", DefaultValueFactory = _ => 3 };
 
-    public Option<RnnOnnx.Forecasting.ForecastMethodChoice> Method { get; } = new("--method") { Description = "auto: the network, or exponential smoothing where it was clearly better on the held-out last horizon (and for series too short for the network); network: the network for every series long enough for it", DefaultValueFactory = _ => RnnOnnx.Forecasting.ForecastMethodChoice.Auto };
+    public Option<RnnOnnx.Forecasting.ForecastMethodChoice> Method { get; } = new("--method") { Description = "auto: the network, blended with exponential smoothing where smoothing was clearly better on the held-out last horizon (smoothing alone for series too short for the network); network: the network alone for every series long enough for it", DefaultValueFactory = _ => RnnOnnx.Forecasting.ForecastMethodChoice.Auto };
 
     public IEnumerable<Option> All => [Input, Column, TimeColumn, IdColumn, Separator, Season, Level, Seed, Epochs, Ensemble, Method];
 

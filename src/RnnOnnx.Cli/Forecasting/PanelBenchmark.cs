@@ -131,7 +131,7 @@ internal static class PanelBenchmark
     {
         string profiles = r.Profiles.Count > 0 ? $"profiles {string.Join(",", r.Profiles)} removed" : "no seasonal profile";
         string lost = string.Join(", ", new[] { ("Theta", r.ThetaMase), ("ETS", r.EtsMase), ("the seasonal naive", r.SnaiveMase) }.Where(b => b.Item2 < r.Mase).Select(b => b.Item1));
-        string window = r.Method != ForecastMethod.Network ? "" : string.Create(CultureInfo.InvariantCulture, $", window {r.Window}");
+        string window = r.Method is ForecastMethod.Ets or ForecastMethod.Theta ? "" : string.Create(CultureInfo.InvariantCulture, $", window {r.Window}");
         return string.Create(CultureInfo.InvariantCulture,
             $"{r.Series}: {r.Mase:F3} vs {r.BestBaseline:F3} ({lost} better); method {r.Method.ToString().ToLowerInvariant()}, {profiles}{window}");
     }

@@ -15,14 +15,38 @@ internal static class ClassicalFallback
     /// <summary>Rolling origins scored for the intervals (the newest; each forecasts up to H steps ahead within the history).</summary>
     private const int MaxOrigins = 40;
 
-    /// <summary>Whether <paramref name="method"/> is forecast by this class (not by the network).</summary>
+    /// <summary>Whether <paramref name="method"/> is forecast by a classical method alone (not by the network).</summary>
     public static bool Handles(ForecastMethod method) => method is ForecastMethod.Ets or ForecastMethod.Theta;
 
-    /// <summary>The method's forecasts of the next <paramref name="horizon"/> adjusted values (needs 3 points).</summary>
-    public static double[] Forecast(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, int horizon)
+    /// <summary>Whether <paramref name="method"/> runs the network (alone or in a blend).</summary>
+    public static bool NeedsNetwork(ForecastMethod method) => method is ForecastMethod.Network or ForecastMethod.Blend;
+
+    /// <summary>
+    /// The classical forecasts of the next <paramref name="horizon"/> adjusted values a (needs 3 points) after the
+    /// adjusted values <paramref name="adjusted"/>, whose last is at time index <paramref name="next"/> − 1. Exponential
+    /// smoothing keeps seasons up to <see cref="EtsMethod.MaxSeason"/> in its own state, so it reads a with those
+    /// profiles added back (a blend's network had them removed; an ETS series has none of them) and its forecasts
+    /// lose them again.
+    /// </summary>
+    public static double[] Forecast(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, long next, int horizon)
     {
         var a = adjusted[Math.Max(0, adjusted.Length - Memory)..];
-        return method.Method == ForecastMethod.Theta ? ThetaMethod.Forecast(a, 1, horizon) : EtsMethod.Forecast(a, method.EtsSeason, horizon);
+        if (method.Method == ForecastMethod.Theta) return ThetaMethod.Forecast(a, 1, horizon);
+        long first = next - a.Length;
+        var y = new double[a.Length];
+        for (int i = 0; i < a.Length; i++) y[i] = a[i] + OwnSeasonal(method, first + i);
+        var f = EtsMethod.Forecast(y, method.EtsSeason, horizon);
+        for (int h = 0; h < horizon; h++) f[h] -= OwnSeasonal(method, next + h);
+        return f;
+    }
+
+    /// <summary>The removed profiles of seasons ETS keeps in its own state, at time index t.</summary>
+    private static double OwnSeasonal(Training.SeriesMethod method, long t)
+    {
+        double s = 0;
+        for (int k = 0; k < method.Seasons.Length; k++)
+            if (method.Seasons[k] <= EtsMethod.MaxSeason) s += method.Profiles[k][(int)(t % method.Seasons[k])];
+        return s;
     }
 
     /// <summary>
@@ -44,7 +68,7 @@ internal static class ClassicalFallback
                 for (int k = 1; k <= f.Length; k++) scores.Add(Math.Abs(a[o + k] - f[k - 1]) / scale / Math.Sqrt(k));
             }
         else
-            EtsMethod.Fit(a, method.EtsSeason).Run(a, scores, first, horizon, scale);
+            EtsMethod.Fit(a, method.EtsSeason).Run(a, scores, first, horizon, scale);   // an ETS series' profiles are all longer than its own season: a is its input
         scores.Sort();
         return [.. scores];
     }

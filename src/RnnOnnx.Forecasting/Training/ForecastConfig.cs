@@ -78,8 +78,15 @@ internal sealed record SeriesMethod(
 {
     [JsonPropertyName("profiles")] public double[][] Profiles { get; init; } = [];
 
-    /// <summary>The season of exponential smoothing's seasonal state (1 = none; only for <see cref="ForecastMethod.Ets"/>).</summary>
+    /// <summary>The season of exponential smoothing's seasonal state (1 = none; for <see cref="ForecastMethod.Ets"/> and <see cref="ForecastMethod.Blend"/>).</summary>
     [JsonPropertyName("ets_season")] public int EtsSeason { get; init; } = 1;
+
+    /// <summary>Exponential smoothing's weight in a <see cref="ForecastMethod.Blend"/> (the network's is 1 − w).</summary>
+    [JsonPropertyName("ets_weight")] public double EtsWeight { get; init; }
+
+    /// <summary>The season ETS's own state takes: the shortest season it takes (at most <see cref="Classical.EtsMethod.MaxSeason"/>) that n points cover twice.</summary>
+    public static int OwnEtsSeason(int n, IReadOnlyList<int> seasons) =>
+        seasons.Where(m => m > 1 && m <= Classical.EtsMethod.MaxSeason && n >= 2 * m + 2).DefaultIfEmpty(1).Min();
 
     /// <summary>
     /// The method for a series forecast by exponential smoothing: seasons longer than ETS takes are tested and removed
@@ -89,8 +96,6 @@ internal sealed record SeriesMethod(
     public static SeriesMethod Ets(ReadOnlySpan<double> z, IReadOnlyList<int> seasons)
     {
         var removed = Preparation.SeasonalAdjustment.Significant(z, seasons.Where(m => m > Classical.EtsMethod.MaxSeason).ToList());
-        int n = z.Length;
-        int own = seasons.Where(m => m > 1 && m <= Classical.EtsMethod.MaxSeason && n >= 2 * m + 2).DefaultIfEmpty(1).Min();
-        return new SeriesMethod(ForecastMethod.Ets, removed) { Profiles = Preparation.SeasonalAdjustment.Profiles(z, removed), EtsSeason = own };
+        return new SeriesMethod(ForecastMethod.Ets, removed) { Profiles = Preparation.SeasonalAdjustment.Profiles(z, removed), EtsSeason = OwnEtsSeason(z.Length, seasons) };
     }
 }

@@ -77,7 +77,7 @@ public sealed class ForecastCommandTests : IDisposable
     }
 
     [Fact]
-    public void Method_auto_may_choose_exponential_smoothing_and_method_network_keeps_the_network()
+    public void Method_auto_may_blend_in_exponential_smoothing_and_method_network_keeps_the_network()
     {
         // A trend that turned: up for 100 quarters, then down for 40 (the network's drift is the whole history's mean change).
         var rng = new Random(4);
@@ -86,7 +86,7 @@ public sealed class ForecastCommandTests : IDisposable
         string[] common = ["forecast", "--input", input, "--horizon", "8", "--season", "4", .. Fast];
         var (exit, _, error) = CliRunner.Run(common);
         Assert.True(exit == 0, error);
-        Assert.Contains("forecast by exponential smoothing (ETS): clearly better than the network on the held-out last horizon", error, StringComparison.Ordinal);
+        Assert.Contains("forecast by the network blended with exponential smoothing: smoothing was clearly better on the held-out last horizon", error, StringComparison.Ordinal);
         (exit, _, error) = CliRunner.Run([.. common, "--method", "network"]);
         Assert.True(exit == 0, error);
         Assert.Contains("forecast by the network", error, StringComparison.Ordinal);
