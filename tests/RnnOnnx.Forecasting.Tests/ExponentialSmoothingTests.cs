@@ -173,25 +173,4 @@ public class ExponentialSmoothingTests
         var expected = ThetaMethod.Forecast(z, 1, 12).Select(v => (float)Math.Exp(v)).ToArray();
         Assert.Equal(expected, theta.Forecast(y, "s").Forecast);
     }
-
-    [Fact]
-    public void A_format_3_engine_checkpoint_without_the_ets_season_still_loads()
-    {
-        var y = Seasonal(100);
-        using var model = RnnForecastTrainer.Train(One(y), Fast() with { Seasons = [1] });
-        string path = Path.Combine(Path.GetTempPath(), $"engine3-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            using var engine = model.CreateEngine(y);
-            engine.CheckPoint(path);
-            var bytes = File.ReadAllBytes(path);
-            bytes["rnnonnx.forecast-engine/4".Length] = (byte)'3';
-            File.WriteAllBytes(path, bytes[..^12]);   // format 4 adds the ETS season (int) and weight (double)
-            using var old = RnnForecastEngine.Load(path, model);
-            old.Update(y[^1]);
-            engine.Update(y[^1]);
-            Assert.Equal(engine.Predict().Upper, old.Predict().Upper);
-        }
-        finally { File.Delete(path); }
-    }
 }

@@ -85,21 +85,22 @@ public class ShortAndSeasonalSeriesTests
         finally { File.Delete(path); }
     }
 
-    [Fact]
-    public void A_format_2_checkpoint_without_profiles_still_loads()
+    /// <summary>Older checkpoints are today's (format 4) without trailing fields: format 3 lacks the ETS season and weight (4 + 8 bytes), format 2 also the method, seasons and classical values (4 + 4 + 4 bytes here).</summary>
+    [Theory]
+    [InlineData('3', 12)]
+    [InlineData('2', 24)]
+    public void An_older_engine_checkpoint_still_loads(char format, int trailingBytes)
     {
         var y = Seasonal(100);
         using var model = RnnForecastTrainer.Train(One(y), Fast() with { Seasons = [1] });
-        string path = Path.Combine(Path.GetTempPath(), $"engine2-{Guid.NewGuid():N}.ckpt");
+        string path = Path.Combine(Path.GetTempPath(), $"engine{format}-{Guid.NewGuid():N}.ckpt");
         try
         {
             using var engine = model.CreateEngine(y);
             engine.CheckPoint(path);
-            // Format 2 is format 4 without the trailing method, seasons, classical values, ETS season and weight (4 + 4 + 4 + 4 + 8 bytes here).
             var bytes = File.ReadAllBytes(path);
-            int magic = 1 + "rnnonnx.forecast-engine/4".Length;
-            bytes[magic - 1] = (byte)'2';
-            File.WriteAllBytes(path, bytes[..^24]);
+            bytes["rnnonnx.forecast-engine/4".Length] = (byte)format;   // after the string's one-byte length prefix
+            File.WriteAllBytes(path, bytes[..^trailingBytes]);
             using var old = RnnForecastEngine.Load(path, model);
             Assert.Equal(engine.Predict().Forecast, old.Predict().Forecast);
             old.Update(y[^1]);
