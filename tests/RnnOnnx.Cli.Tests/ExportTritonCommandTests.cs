@@ -13,6 +13,7 @@ public sealed class ExportTritonCommandTests
             var (exit, output, error) = CliRunner.Run("export", "--triton", repo, "--model", model);
             Assert.True(exit == 0, error);
             Assert.Contains("airpassengers (version 1; step model, sequence batching, 3 state(s))", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("note:", output, StringComparison.Ordinal);   // the shipped model's one series is the network's
             Assert.True(File.Exists(Path.Combine(repo, "airpassengers", "config.pbtxt")));
             Assert.True(File.Exists(Path.Combine(repo, "airpassengers", "1", "model.onnx")));
 
@@ -29,6 +30,26 @@ public sealed class ExportTritonCommandTests
         {
             if (Directory.Exists(repo)) Directory.Delete(repo, true);
         }
+    }
+
+    [Fact]
+    public void A_forecasting_model_with_series_outside_the_graph_says_so_on_export()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"rnnonnx-cli-triton-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            // A panel with one series too short for the network: exponential smoothing forecasts it, outside the graph.
+            string csv = Path.Combine(dir, "p.csv");
+            File.WriteAllLines(csv, ["id,v", .. Enumerable.Range(0, 80).Select(t => $"long,{100 + t + 10 * Math.Sin(t / 2.0):F2}"), .. Enumerable.Range(0, 5).Select(t => $"tiny,{5 + t}")]);
+            string model = Path.Combine(dir, "m.onnx");
+            var (exit, _, error) = CliRunner.Run("forecast", "--input", csv, "--id-column", "id", "--horizon", "3", "--season", "1", "--epochs", "5", "--ensemble", "1", "--method", "network", "--save", model, "--out", Path.Combine(dir, "f.csv"));
+            Assert.True(exit == 0, error);
+            (exit, var output, error) = CliRunner.Run("export", "--triton", Path.Combine(dir, "repo"), "--model", model);
+            Assert.True(exit == 0, error);
+            Assert.Contains("note: 1 of the model's 2 series ('tiny') are forecast by exponential smoothing", output, StringComparison.Ordinal);
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]

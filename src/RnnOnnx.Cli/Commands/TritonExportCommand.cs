@@ -30,7 +30,22 @@ internal sealed class TritonExportCommand
         var result = TritonExporter.Export(bytes, repository, new TritonExportOptions { Name = name, MaxBatchSize = parse.GetValue(MaxBatch) });
         string kind = result.Model.Kind == TritonModelKind.Step ? $"step model, sequence batching, {result.Model.StateInputs.Count} state(s)" : "sequence model, dynamic batching";
         output.WriteLine($"wrote {result.Directory} (version {result.Version}; {kind})");
+        if (OutsideTheGraph(bytes) is { } note) output.WriteLine(note);
         return 0;
+    }
+
+    /// <summary>
+    /// For a forecasting model with series forecast by exponential smoothing (alone or blended with the network), a
+    /// note that Triton runs only the graph, i.e. the network's raw output: those series need the library or `rnnonnx serve`.
+    /// </summary>
+    private static string? OutsideTheGraph(byte[] bytes)
+    {
+        if (!OnnxModelInfo.Read(bytes).Metadata.TryGetValue(RnnOnnxMetadata.Task, out var task) || task != "forecast") return null;
+        using var model = RnnOnnx.Forecasting.RnnForecastModel.FromBytes(bytes, "the model");
+        var outside = model.SeriesKeys.Where(k => model.MethodOf(k) != RnnOnnx.Forecasting.ForecastMethod.Network).Order(StringComparer.Ordinal).ToList();
+        if (outside.Count == 0) return null;
+        string names = string.Join(", ", outside.Take(5).Select(k => k.Length == 0 ? "the series" : $"'{k}'")) + (outside.Count > 5 ? ", …" : "");
+        return $"note: {outside.Count} of the model's {model.SeriesKeys.Count} series ({names}) are forecast by exponential smoothing, alone or blended with the network, outside the ONNX graph; Triton serves the network's output only, so forecast those with the library or rnnonnx serve";
     }
 
     private static bool IsOnnx(byte[] bytes)
