@@ -33,6 +33,7 @@ public sealed class CrossValidationTests
         }
         var last = cv.Points.Where(p => p.Key == "a" && p.Window == 3).ToList();
         Assert.Equal(ThetaMethod.Forecast(a.AsSpan(0, 75), 12, 5), last.Select(p => p.Theta));
+        Assert.Equal(EtsMethod.Baseline(a.AsSpan(0, 75), 12, 5), last.Select(p => p.Ets));
         Assert.Equal(3, infos.Count(i => i.StartsWith("window ", StringComparison.Ordinal) && i.Contains("training on", StringComparison.Ordinal)));
         Assert.Equal(3, infos.Count(i => i.StartsWith("window ", StringComparison.Ordinal) && i.Contains(": series forecast by ", StringComparison.Ordinal)));
         Assert.Contains(infos, i => i.StartsWith("window 1/3: training on all but the last 9 point(s)", StringComparison.Ordinal));
@@ -50,6 +51,7 @@ public sealed class CrossValidationTests
             double scale = ForecastAccuracy.MaseScale(y[..points[0].Cutoff], 12);
             Assert.Equal(points.Average(p => Math.Abs(p.Actual - p.SeasonalNaive)) / scale, w.SeasonalNaive.Mase, 9);
             Assert.Equal(points.Average(p => 200 * Math.Abs(p.Actual - p.Theta) / (Math.Abs(p.Actual) + Math.Abs(p.Theta))), w.Theta.Smape, 9);
+            Assert.Equal(points.Average(p => Math.Abs(p.Actual - p.Ets)) / scale, w.Ets.Mase, 9);
             Assert.Equal(points.Average(p => p.Actual >= p.Lower[0] && p.Actual <= p.Upper[0] ? 1.0 : 0.0), w.Model.Coverage.Single(), 9);
             Assert.Empty(w.SeasonalNaive.Coverage);
         }

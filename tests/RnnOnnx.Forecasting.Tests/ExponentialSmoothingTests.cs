@@ -62,6 +62,17 @@ public class ExponentialSmoothingTests
     }
 
     [Fact]
+    public void The_baseline_runs_on_logs_of_a_positive_series_and_on_the_values_otherwise()
+    {
+        var y = Seasonal(60);
+        Assert.Equal(EtsMethod.Forecast(y.Select(v => Math.Log(v)).ToArray(), 12, 6).Select(Math.Exp), EtsMethod.Baseline(y, 12, 6));
+        var shifted = y.Select(v => v - 150).ToArray();   // some values ≤ 0: no log
+        Assert.Equal(EtsMethod.Forecast(shifted, 12, 6), EtsMethod.Baseline(shifted, 12, 6));
+        // A season longer than ETS takes is left out, as in R.
+        Assert.Equal(EtsMethod.Forecast(y.Select(v => Math.Log(v)).ToArray(), 1, 6).Select(Math.Exp), EtsMethod.Baseline(y, 48, 6));
+    }
+
+    [Fact]
     public void Rolling_origin_scores_cover_every_origin_and_step_inside_the_history()
     {
         var y = Seasonal(50).Select(v => Math.Log(v)).ToArray();

@@ -12,7 +12,7 @@ namespace RnnOnnx.Cli.Commands;
 /// <summary>
 /// `rnnonnx forecast cv --input SERIES.csv --windows K --horizon H [--step S] [--out CV.csv]` plus forecast's input
 /// options: rolling-origin cross-validation (<see cref="ForecastCrossValidation"/>) on the user's own table. The
-/// summary (per window and overall: MASE, sMAPE, coverage; seasonal naive and Theta alongside) goes to standard
+/// summary (per window and overall: MASE, sMAPE, coverage; seasonal naive, Theta and ETS alongside) goes to standard
 /// output, the per-point CSV to --out; with --out - the CSV takes standard output and the summary standard error.
 /// </summary>
 internal static class ForecastCvCommand
@@ -23,11 +23,11 @@ internal static class ForecastCvCommand
         var horizon = new Option<int>("--horizon") { Description = $"Points forecast from each cutoff (1 to {RnnForecastOptions.MaxHorizon})", Required = true };
         var windows = new Option<int>("--windows") { Description = "Cutoffs (K): each trains a model, so time grows with K — lower --epochs and --ensemble to bound it", Required = true };
         var step = new Option<int?>("--step") { Description = "Points between cutoffs (default: the horizon, windows side by side)" };
-        var outFile = CliPaths.Output("--out", "Per-point CSV [id,]cutoff,step[,timestamp],actual,forecast,lower,upper,snaive,theta (- = standard output)");
+        var outFile = CliPaths.Output("--out", "Per-point CSV [id,]cutoff,step[,timestamp],actual,forecast,lower,upper,snaive,theta,ets (- = standard output)");
         var command = new Command("cv",
             "Rolling-origin cross-validation on your own table (statsforecast's cross_validation): for each of K cutoffs n−H−(K−1)·S … n−H, " +
             "train on the data up to the cutoff and forecast H points; prints MASE, sMAPE and interval coverage per window and overall, next to " +
-            "the seasonal naive and Theta baselines. Trains K models: time is K times a forecast's.");
+            "the seasonal naive, Theta and ETS baselines. Trains K models: time is K times a forecast's.");
         foreach (var option in input.All) command.Options.Add(option);
         command.Options.Add(horizon);
         command.Options.Add(windows);
@@ -76,7 +76,7 @@ internal static class ForecastCvCommand
         var coverage = result.Levels.Select(l => $"cover{ForecastCsv.Percent(l)}").ToList();
         var header = new List<string> { "window", "cutoff", "MASE", "sMAPE" };
         header.AddRange(coverage);
-        header.AddRange(["snaive_MASE", "snaive_sMAPE", "theta_MASE", "theta_sMAPE"]);
+        header.AddRange(["snaive_MASE", "snaive_sMAPE", "theta_MASE", "theta_sMAPE", "ets_MASE", "ets_sMAPE"]);
         var rows = new List<string[]> { header.ToArray() };
         foreach (var w in result.Windows.Append(result.Overall))
         {
@@ -85,7 +85,7 @@ internal static class ForecastCvCommand
                 : $"n-{result.Horizon + (result.Windows.Count - w.Window) * result.Step}";
             var row = new List<string> { w.Window == 0 ? "overall" : w.Window.ToString(CultureInfo.InvariantCulture), cutoff, F(w.Model.Mase), F(w.Model.Smape, 2) };
             row.AddRange(w.Model.Coverage.Select(c => double.IsNaN(c) ? "-" : (100 * c).ToString("F1", CultureInfo.InvariantCulture) + "%"));
-            row.AddRange([F(w.SeasonalNaive.Mase), F(w.SeasonalNaive.Smape, 2), F(w.Theta.Mase), F(w.Theta.Smape, 2)]);
+            row.AddRange([F(w.SeasonalNaive.Mase), F(w.SeasonalNaive.Smape, 2), F(w.Theta.Mase), F(w.Theta.Smape, 2), F(w.Ets.Mase), F(w.Ets.Smape, 2)]);
             rows.Add(row.ToArray());
         }
         var widths = Enumerable.Range(0, header.Count).Select(c => rows.Max(r => r[c].Length)).ToArray();
@@ -94,7 +94,7 @@ internal static class ForecastCvCommand
         return text.ToString();
     }
 
-    /// <summary>The per-point CSV: [id,]cutoff,step[,timestamp],actual,forecast,bounds…,snaive,theta; cutoff is the last training time (or its 1-based index).</summary>
+    /// <summary>The per-point CSV: [id,]cutoff,step[,timestamp],actual,forecast,bounds…,snaive,theta,ets; cutoff is the last training time (or its 1-based index).</summary>
     internal static string Csv(CrossValidationResult result, SeriesTable table)
     {
         bool withId = table.IdColumn is not null, withTime = table.TimeColumn is not null;
@@ -102,7 +102,7 @@ internal static class ForecastCvCommand
         var text = new StringBuilder(withId ? "id," : "");
         text.Append(withTime ? "cutoff,step,timestamp,actual,forecast" : "cutoff,step,actual,forecast");
         foreach (var level in result.Levels) text.Append(',').Append(ForecastCsv.BoundNames(level, result.Levels.Count));
-        text.Append(",snaive,theta\n");
+        text.Append(",snaive,theta,ets\n");
         foreach (var p in result.Points)
         {
             var series = byId[p.Key];
@@ -112,7 +112,7 @@ internal static class ForecastCvCommand
             text.Append(double.IsFinite(p.Actual) ? p.Actual.ToString("R", CultureInfo.InvariantCulture) : "")
                 .Append(CultureInfo.InvariantCulture, $",{p.Forecast:R}");
             for (int j = 0; j < result.Levels.Count; j++) text.Append(CultureInfo.InvariantCulture, $",{p.Lower[j]:R},{p.Upper[j]:R}");
-            text.Append(CultureInfo.InvariantCulture, $",{p.SeasonalNaive:R},{p.Theta:R}\n");
+            text.Append(CultureInfo.InvariantCulture, $",{p.SeasonalNaive:R},{p.Theta:R},{p.Ets:R}\n");
         }
         return text.ToString();
     }

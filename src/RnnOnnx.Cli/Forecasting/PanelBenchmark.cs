@@ -95,11 +95,8 @@ internal static class PanelBenchmark
         // thetaf decomposes with the series' frequency; with several seasons the longest that two cycles of history cover.
         int thetaSeason = entry.Seasons.Where(s => filled.Length >= 2 * s).DefaultIfEmpty(1).Max();
         var theta = ThetaMethod.Forecast(filled, thetaSeason, entry.Horizon).Select(v => (float)v).ToArray();
-        // ets: our exponential smoothing on the series' log (when positive) with the longest season it takes, as R's ets takes the frequency.
-        bool positive = filled.All(v => v > 0);
-        int etsSeason = entry.Seasons.Where(s => s <= EtsMethod.MaxSeason).DefaultIfEmpty(1).Max();
-        var ets = EtsMethod.Forecast(filled.Select(v => positive ? Math.Log(v) : v).ToArray(), etsSeason, entry.Horizon)
-            .Select(v => (float)(positive ? Math.Exp(v) : v)).ToArray();
+        // ets: our exponential smoothing run as R's ets is, with the longest season it takes.
+        var ets = EtsMethod.Baseline(filled, entry.Seasons.Where(s => s <= EtsMethod.MaxSeason).DefaultIfEmpty(1).Max(), entry.Horizon).Select(v => (float)v).ToArray();
         int lag = filled.Length > m ? m : 1;
         var snaive = Enumerable.Range(0, entry.Horizon).Select(h => (float)filled[filled.Length - lag + h % lag]).ToArray();
         return new Result(panel, entry.Name, ForecastAccuracy.Mase(filled, actual, forecast.Forecast, m), ForecastAccuracy.Smape(actual, forecast.Forecast),

@@ -33,6 +33,24 @@ public static class EtsMethod
         return fit.Forecast(horizon);
     }
 
+    /// <summary>
+    /// ETS as a baseline on a raw series, the way R's <c>ets</c> is run on it: in logs when every value is positive
+    /// (the log-linear twins of the multiplicative models), with the season when it is at most <see cref="MaxSeason"/>.
+    /// </summary>
+    /// <param name="y">The gap-free series (at least 3 values).</param>
+    /// <param name="season">Its season (1 = none; longer than <see cref="MaxSeason"/>: none).</param>
+    /// <param name="horizon">Steps ahead (≥ 1).</param>
+    /// <exception cref="DataException">Fewer than 3 values.</exception>
+    public static double[] Baseline(ReadOnlySpan<double> y, int season, int horizon)
+    {
+        bool positive = true;
+        foreach (var v in y) positive &= v > 0;
+        var z = new double[y.Length];
+        for (int t = 0; t < y.Length; t++) z[t] = positive ? Math.Log(y[t]) : y[t];
+        var f = Forecast(z, season <= MaxSeason ? season : 1, horizon);
+        return positive ? f.Select(Math.Exp).ToArray() : f;
+    }
+
     /// <summary>The AICc-best candidate fitted to <paramref name="y"/> (at its initial states: <see cref="EtsFit.Run"/> it before forecasting).</summary>
     internal static EtsFit Fit(ReadOnlySpan<double> y, int season)
     {

@@ -15,9 +15,10 @@ namespace RnnOnnx.Forecasting.Evaluation;
 /// <param name="Upper">Upper bounds, one per level of <see cref="CrossValidationResult.Levels"/>.</param>
 /// <param name="SeasonalNaive">The seasonal naive forecast (the value one season before; the last value without a season).</param>
 /// <param name="Theta">The Theta method's forecast (<see cref="ThetaMethod"/>, same season).</param>
+/// <param name="Ets">Exponential smoothing's forecast (<see cref="EtsMethod.Baseline"/>, same season).</param>
 /// <param name="Method">How the window's model forecast this series (<see cref="RnnForecastModel.MethodOf"/>).</param>
 public sealed record CrossValidationPoint(string Key, int Window, int Cutoff, int Step, double Actual, float Forecast,
-    IReadOnlyList<float> Lower, IReadOnlyList<float> Upper, double SeasonalNaive, double Theta, ForecastMethod Method);
+    IReadOnlyList<float> Lower, IReadOnlyList<float> Upper, double SeasonalNaive, double Theta, double Ets, ForecastMethod Method);
 
 /// <summary>Accuracy of one method over a set of points.</summary>
 /// <param name="Mase">Mean over series (and windows) of the MASE, each scaled by its own training part's in-sample seasonal naive MAE; series whose scale is 0 (constant training part) are left out; NaN when none is left.</param>
@@ -25,18 +26,19 @@ public sealed record CrossValidationPoint(string Key, int Window, int Cutoff, in
 /// <param name="Coverage">Share of actual values inside the interval, per level of <see cref="CrossValidationResult.Levels"/>; empty for the baselines, which have no intervals.</param>
 public sealed record ForecastScore(double Mase, double Smape, IReadOnlyList<double> Coverage);
 
-/// <summary>The scores of a window (or of all windows) for the model and the two baselines.</summary>
+/// <summary>The scores of a window (or of all windows) for the model and the three baselines.</summary>
 /// <param name="Window">1..K, or 0 for all windows together.</param>
 /// <param name="Model">The recurrent model's scores.</param>
 /// <param name="SeasonalNaive">The seasonal naive forecast's scores.</param>
 /// <param name="Theta">The Theta method's scores.</param>
-public sealed record CrossValidationScores(int Window, ForecastScore Model, ForecastScore SeasonalNaive, ForecastScore Theta);
+/// <param name="Ets">Exponential smoothing's scores.</param>
+public sealed record CrossValidationScores(int Window, ForecastScore Model, ForecastScore SeasonalNaive, ForecastScore Theta, ForecastScore Ets);
 
 /// <summary>What <see cref="ForecastCrossValidation.Run"/> found.</summary>
 /// <param name="Horizon">H, points forecast from each cutoff.</param>
 /// <param name="Step">S, points between cutoffs.</param>
 /// <param name="Season">
-/// The season of the seasonal naive and Theta baselines and of MASE's scale (1 = none): the longest of the seasons
+/// The season of the seasonal naive, Theta and ETS baselines and of MASE's scale (1 = none): the longest of the seasons
 /// (those of the options, else those the first window's model chose) that the shortest training part of the first
 /// window holds twice, the same for every window so that their MASEs compare.
 /// </param>
@@ -51,7 +53,7 @@ public sealed record CrossValidationResult(int Horizon, int Step, int Season, IR
 /// Rolling-origin cross-validation with the semantics of statsforecast's <c>cross_validation</c>: for a series of n
 /// points, K windows of horizon H, S apart, have cutoffs n − H − (K−1)·S, …, n − H − S, n − H; for each cutoff one
 /// model is trained (<see cref="RnnForecastTrainer.Train"/>, every series cut at its own cutoff: one global model
-/// per window) and forecasts the next H points of each series, next to the seasonal naive and Theta baselines.
+/// per window) and forecasts the next H points of each series, next to the seasonal naive, Theta and ETS baselines.
 /// </summary>
 /// <remarks>
 /// Costs K trainings: lower <see cref="RnnForecastOptions.Epochs"/> and <see cref="RnnForecastOptions.EnsembleSize"/>
@@ -124,6 +126,7 @@ public static class ForecastCrossValidation
                 var train = MissingValues.Fill(training[i].Values, Name(training[i].Key), out _);
                 int m = season < train.Length ? season : 1;
                 var theta = ThetaMethod.Forecast(train, m, h);
+                var ets = EtsMethod.Baseline(train, m, h);
                 scales[(w, training[i].Key)] = ForecastAccuracy.MaseScale(train, m);
                 var f = forecasts[i];
                 var method = model.MethodOf(training[i].Key);
@@ -131,7 +134,7 @@ public static class ForecastCrossValidation
                 {
                     double naive = train[train.Length - m + k % m];
                     points.Add(new CrossValidationPoint(training[i].Key, w, train.Length, k + 1, series[i].Values[train.Length + k], f.Forecast[k],
-                        f.Intervals.Select(v => v.Lower[k]).ToArray(), f.Intervals.Select(v => v.Upper[k]).ToArray(), naive, theta[k], method));
+                        f.Intervals.Select(v => v.Lower[k]).ToArray(), f.Intervals.Select(v => v.Upper[k]).ToArray(), naive, theta[k], ets[k], method));
                 }
             }
         }
@@ -156,7 +159,7 @@ public static class ForecastCrossValidation
                 : [];
             return new ForecastScore(mase, smape, coverage);
         }
-        return new CrossValidationScores(window, Of(p => p.Forecast, true), Of(p => p.SeasonalNaive, false), Of(p => p.Theta, false));
+        return new CrossValidationScores(window, Of(p => p.Forecast, true), Of(p => p.SeasonalNaive, false), Of(p => p.Theta, false), Of(p => p.Ets, false));
     }
 
     /// <summary>Passes a window's training progress on with the window in its stage.</summary>

@@ -22,14 +22,14 @@ public sealed class ForecastCvCommandTests : IDisposable
         Assert.True(exit == 0, error);
         var summary = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("cross-validation: 3 window(s) of 6 point(s), 4 apart, 1 series; season 12", summary[0], StringComparison.Ordinal);
-        Assert.Matches(@"^window\s+cutoff\s+MASE\s+sMAPE\s+cover95\s+snaive_MASE\s+snaive_sMAPE\s+theta_MASE\s+theta_sMAPE$", summary[1]);
+        Assert.Matches(@"^window\s+cutoff\s+MASE\s+sMAPE\s+cover95\s+snaive_MASE\s+snaive_sMAPE\s+theta_MASE\s+theta_sMAPE\s+ets_MASE\s+ets_sMAPE$", summary[1]);
         // 120 months ending 2015-12: cutoffs n − 6 − 8, n − 6 − 4, n − 6 → 2014-10, 2015-02, 2015-06.
         Assert.Matches(@"^1\s+2014-10-01\s", summary[2]);
         Assert.Matches(@"^3\s+2015-06-01\s", summary[4]);
         Assert.StartsWith("overall", summary[5], StringComparison.Ordinal);
 
         var lines = File.ReadAllLines(outFile);
-        Assert.Equal("cutoff,step,timestamp,actual,forecast,lower,upper,snaive,theta", lines[0]);
+        Assert.Equal("cutoff,step,timestamp,actual,forecast,lower,upper,snaive,theta,ets", lines[0]);
         Assert.Equal(1 + 3 * 6, lines.Length);
         var first = lines[1].Split(',');
         Assert.Equal(["2014-10-01", "1", "2014-11-01"], first[..3]);
@@ -47,7 +47,7 @@ public sealed class ForecastCvCommandTests : IDisposable
             "--windows", "2", "--horizon", "3", "--level", "80,95", "--out", "-", .. Fast]);
         Assert.True(exit == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("id,cutoff,step,timestamp,actual,forecast,lower_80,upper_80,lower_95,upper_95,snaive,theta", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("id,cutoff,step,timestamp,actual,forecast,lower_80,upper_80,lower_95,upper_95,snaive,theta,ets", lines[0], StringComparison.Ordinal);
         Assert.Equal(1 + 2 * 3 * 3, lines.Length);
         // The summary goes to standard error when the CSV takes standard output.
         Assert.Contains("cross-validation: 2 window(s) of 3 point(s), 3 apart, 3 series", error, StringComparison.Ordinal);
@@ -63,7 +63,7 @@ public sealed class ForecastCvCommandTests : IDisposable
         var (exit, _, error) = CliRunner.Run(["forecast", "cv", "--input", csv, "--windows", "2", "--horizon", "2", "--season", "4", "--out", outFile, .. Fast]);
         Assert.True(exit == 0, error);
         var lines = File.ReadAllLines(outFile);
-        Assert.Equal("cutoff,step,actual,forecast,lower,upper,snaive,theta", lines[0]);
+        Assert.Equal("cutoff,step,actual,forecast,lower,upper,snaive,theta,ets", lines[0]);
         Assert.Equal(["36", "36", "38", "38"], lines[1..].Select(l => l.Split(',')[0]));
     }
 }
