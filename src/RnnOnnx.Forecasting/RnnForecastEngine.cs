@@ -207,6 +207,7 @@ public sealed class RnnForecastEngine : IDisposable
                     if (!(etsWeight >= 0 && etsWeight <= 1)) throw new ModelFileException($"Checkpoint '{path}' is corrupt: its ETS weight is {etsWeight}, outside [0, 1].");
                     method = method with { EtsSeason = etsSeason, EtsWeight = etsWeight };
                 }
+                if (recent.Count > observations) throw new ModelFileException($"Checkpoint '{path}' is corrupt: it holds {recent.Count} recent values but has seen only {observations} observations.");
                 if (method.Method != ForecastMethod.Network && recent.Count < 3) throw new ModelFileException($"Checkpoint '{path}' is corrupt: a {method.Method} stream needs at least 3 recent values, it has {recent.Count}.");
             }
             var steps = model.Session.CreateStream();

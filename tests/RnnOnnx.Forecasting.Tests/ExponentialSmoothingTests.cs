@@ -167,6 +167,21 @@ public class ExponentialSmoothingTests
         public int GetHashCode(float obj) => 0;
     }
 
+    [Theory]
+    [InlineData("\"ets_weight\":0", "\"ets_weight\":1.5", "ETS weight 1.5")]
+    [InlineData("\"ets_season\":12", "\"ets_season\":48", "ETS season 48")]
+    [InlineData("\"classical\":\"ets\"", "\"classical\":\"network\"", "classical method")]
+    public void A_config_with_an_impossible_ets_field_is_refused_naming_it(string field, string corrupt, string message)
+    {
+        var y = Seasonal(30);
+        using var model = RnnForecastTrainer.Train(One(y, "s"), Fast(12));
+        var json = model.Config.ToJson();
+        Assert.Contains(field, json, StringComparison.Ordinal);
+        var e = Assert.Throws<ModelFileException>(() => ForecastConfig.Parse(json.Replace(field, corrupt, StringComparison.Ordinal), "'m.onnx'"));
+        Assert.Contains("'m.onnx'", e.Message, StringComparison.Ordinal);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_model_file_from_before_exponential_smoothing_still_forecasts_its_short_series_by_theta()
     {

@@ -24,29 +24,31 @@ internal static class ClassicalFallback
     /// <summary>
     /// The classical forecasts of the next <paramref name="horizon"/> adjusted values a (needs 3 points) after the
     /// adjusted values <paramref name="adjusted"/>, whose last is at time index <paramref name="next"/> − 1. Exponential
-    /// smoothing keeps seasons up to <see cref="EtsMethod.MaxSeason"/> in its own state, so it reads a with those
-    /// profiles added back (a blend's network had them removed; an ETS series has none of them) and its forecasts
-    /// lose them again.
+    /// smoothing keeps its season in its own state, so it reads a with that season's profile added back (a blend's
+    /// network had it removed; an ETS series never has it removed) and its forecasts lose it again.
     /// </summary>
     public static double[] Forecast(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, long next, int horizon)
     {
         var a = adjusted[Math.Max(0, adjusted.Length - Memory)..];
         if (method.Method == ForecastMethod.Theta) return ThetaMethod.Forecast(a, 1, horizon);
-        long first = next - a.Length;
-        var y = new double[a.Length];
-        for (int i = 0; i < a.Length; i++) y[i] = a[i] + OwnSeasonal(method, first + i);
-        var f = EtsMethod.Forecast(y, method.EtsSeason, horizon);
+        var f = EtsMethod.Forecast(EtsInput(method, a, next - a.Length), method.EtsSeason, horizon);
         for (int h = 0; h < horizon; h++) f[h] -= OwnSeasonal(method, next + h);
         return f;
     }
 
-    /// <summary>The removed profiles of seasons ETS keeps in its own state, at time index t.</summary>
+    /// <summary>What exponential smoothing reads: adjusted values (the first at time index <paramref name="first"/>) with the profile of its own season added back.</summary>
+    public static double[] EtsInput(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, long first)
+    {
+        var y = new double[adjusted.Length];
+        for (int i = 0; i < adjusted.Length; i++) y[i] = adjusted[i] + OwnSeasonal(method, first + i);
+        return y;
+    }
+
+    /// <summary>The removed profile of the season ETS keeps in its own state (if it was removed), at time index t.</summary>
     private static double OwnSeasonal(Training.SeriesMethod method, long t)
     {
-        double s = 0;
-        for (int k = 0; k < method.Seasons.Length; k++)
-            if (method.Seasons[k] <= EtsMethod.MaxSeason) s += method.Profiles[k][(int)(t % method.Seasons[k])];
-        return s;
+        int k = Array.IndexOf(method.Seasons, method.EtsSeason);
+        return method.EtsSeason > 1 && k >= 0 ? method.Profiles[k][(int)(t % method.EtsSeason)] : 0;
     }
 
     /// <summary>

@@ -2,8 +2,9 @@ namespace RnnOnnx.Forecasting.Classical;
 
 /// <summary>
 /// The Nelder–Mead simplex minimiser (Nelder &amp; Mead, 1965) with the standard coefficients (reflection 1,
-/// expansion 2, contraction ½, shrink ½) and one restart from the best point, which is what R's <c>optim</c> default
-/// does for <c>forecast::ets</c>. Derivative-free, so the objective may be any function of a few parameters.
+/// expansion 2, contraction ½, shrink ½), as R's <c>optim</c> default that <c>forecast::ets</c> uses, plus one restart
+/// from the best point (a fresh simplex escapes a collapsed one). Derivative-free, so the objective may be any
+/// function of a few parameters.
 /// </summary>
 internal static class NelderMead
 {

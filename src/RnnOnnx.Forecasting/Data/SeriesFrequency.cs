@@ -58,15 +58,32 @@ public sealed record SeriesFrequency
     /// <summary>
     /// How many steps of this frequency lead from <paramref name="from"/> to <paramref name="to"/> (1 for the next
     /// observation, more across a gap), or null when <paramref name="to"/> is not on the grid after <paramref name="from"/>
-    /// (earlier, equal, or between two steps).
+    /// (earlier, equal, or between two steps). Daily and longer steps may land up to an hour off the grid, as local
+    /// midnights written in UTC do across daylight saving time (what <see cref="Infer"/> accepts).
     /// </summary>
     public long? StepsBetween(DateTime from, DateTime to)
     {
         if (to <= from) return null;
+        bool daylight = Months > 0 || Step >= TimeSpan.FromDays(1);
+        var tolerance = daylight ? DaylightShift : TimeSpan.Zero;
+        // Read the target at the start's clock time, within the tolerance, so a shift across midnight keeps its date.
+        var aligned = to - DaylightOffset(from, to, tolerance);
         long steps = Months > 0
-            ? ((to.Year - from.Year) * 12L + to.Month - from.Month) / Months
-            : (to - from).Ticks / Step.Ticks;
-        return steps >= 1 && steps <= int.MaxValue && Advance(from, (int)steps) == to ? steps : null;
+            ? ((aligned.Year - from.Year) * 12L + aligned.Month - from.Month) / Months
+            : (long)Math.Round((aligned - from).Ticks / (double)Step.Ticks);
+        return steps >= 1 && steps <= int.MaxValue && Advance(from, (int)steps) == aligned ? steps : null;
+    }
+
+    /// <summary>The most a clock time moves at a daylight saving change.</summary>
+    private static readonly TimeSpan DaylightShift = TimeSpan.FromHours(1);
+
+    /// <summary>The clock-time difference of <paramref name="to"/> to <paramref name="from"/> in (−12 h, 12 h] when it is within <paramref name="tolerance"/>, else zero.</summary>
+    private static TimeSpan DaylightOffset(DateTime from, DateTime to, TimeSpan tolerance)
+    {
+        var offset = to.TimeOfDay - from.TimeOfDay;
+        if (offset > TimeSpan.FromHours(12)) offset -= TimeSpan.FromDays(1);
+        if (offset <= TimeSpan.FromHours(-12)) offset += TimeSpan.FromDays(1);
+        return offset.Duration() <= tolerance ? offset : TimeSpan.Zero;
     }
 
     /// <summary>Month arithmetic that keeps month ends at month ends (31 Jan + 1 month = 28/29 Feb, + 2 = 31 Mar).</summary>
@@ -93,6 +110,7 @@ public sealed record SeriesFrequency
         missing = new int[Math.Max(0, times.Count - 1)];
         problem = null;
         if (times.Count < 2) { problem = "at least two times are needed to tell the frequency"; return null; }
+        var original = times;
         times = AlignDaylightSaving(times);
         var monthSteps = new int[times.Count - 1];
         bool calendar = true;
@@ -118,7 +136,7 @@ public sealed record SeriesFrequency
         {
             if (steps[i] % smallest != 0)
             {
-                problem = $"the steps mix {TimeSpan.FromTicks(smallest)} and {TimeSpan.FromTicks(steps[i])} (between {times[i]:s} and {times[i + 1]:s}), which is not a whole number of the smaller step";
+                problem = $"the steps mix {TimeSpan.FromTicks(smallest)} and {TimeSpan.FromTicks(steps[i])} (between {original[i]:s} and {original[i + 1]:s}), which is not a whole number of the smaller step";
                 return null;
             }
             missing[i] = (int)Math.Min(int.MaxValue, steps[i] / smallest - 1);
@@ -138,10 +156,8 @@ public sealed record SeriesFrequency
         {
             if (i > 0 && times[i] - times[i - 1] < TimeSpan.FromHours(23)) return times;
             // The clock-time difference to the first time, in (−12 h, 12 h]: 00:30 against 23:30 is +1 h, not −23 h.
-            var offset = times[i].TimeOfDay - times[0].TimeOfDay;
-            if (offset > TimeSpan.FromHours(12)) offset -= TimeSpan.FromDays(1);
-            if (offset <= TimeSpan.FromHours(-12)) offset += TimeSpan.FromDays(1);
-            if (offset.Duration() > TimeSpan.FromHours(1)) return times;
+            var offset = DaylightOffset(times[0], times[i], TimeSpan.FromHours(12));
+            if (offset.Duration() > DaylightShift) return times;
             offsets[i] = offset;
             shifted |= offset != TimeSpan.Zero;
         }

@@ -62,6 +62,12 @@ internal sealed record ForecastConfig
         if (config is null || config.Format != "rnnonnx.forecast" || config.Horizon < 1 || config.Window < 1 || config.IntervalHalfWidth.Length != config.Horizon
             || config.ScoreGrid is { Length: < 2 })
             throw new ModelFileException($"{source} is not an RnnOnnx forecasting model (its rnnonnx.config lacks window, horizon or intervals).");
+        if (config.Classical is not (ForecastMethod.Ets or ForecastMethod.Theta))
+            throw new ModelFileException($"{source} has a corrupt forecasting config: its classical method is '{config.Classical}', not ets or theta.");
+        foreach (var (key, method) in config.Methods)
+            if (method is null || !Enum.IsDefined(method.Method) || !(method.EtsWeight >= 0 && method.EtsWeight <= 1) || method.EtsSeason < 1 || method.EtsSeason > RnnOnnx.Forecasting.Classical.EtsMethod.MaxSeason
+                || method.Seasons is null || method.Profiles is null || method.Profiles.Length != method.Seasons.Length || method.Seasons.Where((m, k) => m < 2 || method.Profiles[k]?.Length != m).Any())
+                throw new ModelFileException($"{source} has a corrupt forecasting config: series '{key}' has method {method?.Method}, ETS weight {method?.EtsWeight}, ETS season {method?.EtsSeason} and {method?.Seasons?.Length} season(s) with {method?.Profiles?.Length} profile(s).");
         return config;
     }
 }
@@ -84,9 +90,9 @@ internal sealed record SeriesMethod(
     /// <summary>Exponential smoothing's weight in a <see cref="ForecastMethod.Blend"/> (the network's is 1 − w).</summary>
     [JsonPropertyName("ets_weight")] public double EtsWeight { get; init; }
 
-    /// <summary>The season ETS's own state takes: the shortest season it takes (at most <see cref="Classical.EtsMethod.MaxSeason"/>) that n points cover twice.</summary>
+    /// <summary>The season ETS's own state takes: the longest season it takes (at most <see cref="Classical.EtsMethod.MaxSeason"/>) that n points cover twice, as R's ets takes a series' frequency.</summary>
     public static int OwnEtsSeason(int n, IReadOnlyList<int> seasons) =>
-        seasons.Where(m => m > 1 && m <= Classical.EtsMethod.MaxSeason && n >= 2 * m + 2).DefaultIfEmpty(1).Min();
+        seasons.Where(m => m > 1 && m <= Classical.EtsMethod.MaxSeason && n >= 2 * m + 2).DefaultIfEmpty(1).Max();
 
     /// <summary>
     /// The method for a series forecast by exponential smoothing: seasons longer than ETS takes are tested and removed

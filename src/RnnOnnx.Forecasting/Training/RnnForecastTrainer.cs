@@ -144,14 +144,16 @@ public static class RnnForecastTrainer
                     for (int h = 1; origin + h <= n - 1; h++)
                         scores.Add(Math.Abs(a[origin + h] - (a[origin] + c.Scaler.Scale * (output[h - 1] + h * c.Scaler.Drift))) / c.Scaler.Scale / Math.Sqrt(h));
                 }
-                double network = scores.Skip(before).Average(), ets = HoldoutEtsScore(s.Z, m, seasons, horizon, c.Scaler.Scale);
+                // Smoothing as the blend would run it: on the calibration run's adjusted series with its own season's profile back.
+                var blend = new SeriesMethod(ForecastMethod.Blend, c.Seasons) { Profiles = c.Profiles, EtsSeason = SeriesMethod.OwnEtsSeason(m, seasons) };
+                double network = scores.Skip(before).Average(), ets = HoldoutEtsScore(blend, a, m, horizon, c.Scaler.Scale);
                 holdout[s.Key] = new HoldoutScores(network, ets);
                 if (options.Method == ForecastMethodChoice.Auto && ets < EtsMargin * network)
                 {
                     // Bates & Granger (1969): weights inverse to the error variances, here estimated as the squared
                     // mean absolute errors (proportional to the variances for normal errors).
                     double weight = network * network / (network * network + ets * ets);
-                    methods[s.Key] = methods[s.Key] with { Method = ForecastMethod.Blend, EtsWeight = weight, EtsSeason = SeriesMethod.OwnEtsSeason(n, seasons) };
+                    methods[s.Key] = methods[s.Key] with { Method = ForecastMethod.Blend, EtsWeight = weight, EtsSeason = blend.EtsSeason };
                     reporter.Info($"{s.Name}: exponential smoothing beat the network on the held-out {horizon} points (mean scaled error {ets:F3} vs {network:F3}): forecast by both, weighted {weight:F2} : {1 - weight:F2}");
                 }
             }
@@ -192,17 +194,17 @@ public static class RnnForecastTrainer
     }
 
     /// <summary>
-    /// Exponential smoothing's mean score |z_{o+h} − ẑ_{o+h|o}| / (s·√h) on the calibration holdout: fitted (with its
-    /// long-season profiles) on the first <paramref name="m"/> points, run through the held-out ones from every origin
-    /// o = m−1..n−2, as the calibration network's forecasts were. The same errors in the same units as the network's scores.
+    /// Exponential smoothing's mean score |a_{o+h} − â_{o+h|o}| / (s·√h) on the calibration holdout, as a blend runs it
+    /// (<see cref="Classical.ClassicalFallback.EtsInput"/>, the newest points up to its memory): fitted on the first
+    /// <paramref name="m"/> adjusted points, run through the held-out ones from every origin o = m−1..n−2, as the
+    /// calibration network's forecasts were. The same errors in the same units as the network's scores.
     /// </summary>
-    private static double HoldoutEtsScore(double[] z, int m, IReadOnlyList<int> seasons, int horizon, double scale)
+    private static double HoldoutEtsScore(SeriesMethod blend, double[] a, int m, int horizon, double scale)
     {
-        var method = SeriesMethod.Ets(z.AsSpan(0, m), seasons);
-        var y = new double[z.Length];
-        for (int t = 0; t < z.Length; t++) y[t] = z[t] - SeasonalAdjustment.At(method.Profiles, method.Seasons, t);
+        int from = Math.Max(0, m - Classical.ClassicalFallback.Memory);
+        var y = Classical.ClassicalFallback.EtsInput(blend, a.AsSpan(from), from);
         var scores = new List<double>();
-        Classical.EtsMethod.Fit(y.AsSpan(0, m), method.EtsSeason).Run(y, scores, m - 1, horizon, scale);
+        Classical.EtsMethod.Fit(y.AsSpan(0, m - from), blend.EtsSeason).Run(y, scores, m - 1 - from, horizon, scale);
         return scores.Average();
     }
 

@@ -26,6 +26,24 @@ public class ForecastByRnnTimeAndLevelsTests
     }
 
     [Fact]
+    public void Local_midnights_in_utc_across_daylight_saving_fit_and_transform_as_daily()
+    {
+        // Central European midnights written in UTC: 23:00Z the day before until 31 March 2024, 22:00Z after it.
+        var ml = new MLContext(seed: 1);
+        var y = Seasonal(60);
+        var rows = y.Select((v, t) =>
+        {
+            var local = new DateTime(2024, 3, 1).AddDays(t);
+            return new Dated { Store = "a", Month = local.AddHours(local < new DateTime(2024, 3, 31) ? -1 : -2), Value = v };
+        }).ToList();
+        using var transformer = ml.Forecasting.ForecastByRnn("F", "Value", Options(), timeColumnName: "Month").Fit(ml.Data.LoadFromEnumerable(rows));
+        Assert.Equal(SeriesFrequency.Every(TimeSpan.FromDays(1)), transformer.Frequency);
+        var scored = ml.Data.CreateEnumerable<Out>(transformer.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false).ToList();
+        Assert.Equal(60, scored.Count);
+        Assert.All(scored.Skip(1), r => Assert.All(r.F, f => Assert.True(float.IsFinite(f))));
+    }
+
+    [Fact]
     public void Skipped_times_are_missing_values_in_training_and_in_the_transform()
     {
         var ml = new MLContext(seed: 1);
