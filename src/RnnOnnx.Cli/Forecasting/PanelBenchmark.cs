@@ -33,6 +33,9 @@ internal static class PanelBenchmark
         /// <summary>MASE of our C# exponential smoothing on the same split (a check against BASELINES.md's ets column).</summary>
         public double EtsMase { get; init; }
 
+        /// <summary>The calibration holdout's errors of the network and of ETS (null for a series too short for the network).</summary>
+        public HoldoutScores? Holdout { get; init; }
+
         /// <summary>The best of the classical baselines computed here (Theta, ETS, seasonal naive).</summary>
         public double BestBaseline => Math.Min(Math.Min(ThetaMase, EtsMase), SnaiveMase);
     }
@@ -105,6 +108,7 @@ internal static class PanelBenchmark
             model.MethodOf(entry.Name), model.Report.SeasonalProfiles[entry.Name])
         {
             EtsMase = ForecastAccuracy.Mase(filled, actual, ets, m),
+            Holdout = model.Report.Holdout.GetValueOrDefault(entry.Name),
         };
     }
 
@@ -129,6 +133,7 @@ internal static class PanelBenchmark
         string profiles = r.Profiles.Count > 0 ? $"profiles {string.Join(",", r.Profiles)} removed" : "no seasonal profile";
         string lost = string.Join(", ", new[] { ("Theta", r.ThetaMase), ("ETS", r.EtsMase), ("the seasonal naive", r.SnaiveMase) }.Where(b => b.Item2 < r.Mase).Select(b => b.Item1));
         string window = r.Method is ForecastMethod.Ets or ForecastMethod.Theta ? "" : string.Create(CultureInfo.InvariantCulture, $", window {r.Window}");
+        if (r.Holdout is { } h) window += string.Create(CultureInfo.InvariantCulture, $", holdout error network {h.Network:F2} vs ETS {h.Ets:F2}");
         return string.Create(CultureInfo.InvariantCulture,
             $"{r.Series}: {r.Mase:F3} vs {r.BestBaseline:F3} ({lost} better); method {r.Method.ToString().ToLowerInvariant()}, {profiles}{window}");
     }
