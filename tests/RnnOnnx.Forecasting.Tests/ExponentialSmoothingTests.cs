@@ -30,6 +30,17 @@ public class ExponentialSmoothingTests
         for (int h = 1; h <= 24; h++) Assert.Equal(Truth(95 + h), forecast[h - 1], 2);
     }
 
+    [Theory]
+    [InlineData(1e-30)]
+    [InlineData(1e30)]
+    public void The_fit_does_not_depend_on_the_units_of_the_series(double unit)
+    {
+        var y = Seasonal(40);
+        var f = EtsMethod.Forecast(y, 12, 6);
+        var scaled = EtsMethod.Forecast(y.Select(v => v * unit).ToArray(), 12, 6);
+        for (int h = 0; h < 6; h++) Assert.Equal(f[h], scaled[h] / unit, 1e-6 * Math.Abs(f[h]));
+    }
+
     [Fact]
     public void White_noise_gets_neither_trend_nor_season_and_a_flat_forecast_near_its_mean()
     {

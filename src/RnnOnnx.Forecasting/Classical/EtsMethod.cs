@@ -107,7 +107,9 @@ public static class EtsMethod
         if (damped) start.Add(Logit(0.5));
         start.Add(0);
         if (hasTrend) start.Add(0);
-        var u = NelderMead.Minimize(p => Decode(p).Run(y), [.. start], 0.5, 400 * start.Count);
+        // The objective in units of the series' scale, so that the search is the same for y and 10³⁰·y.
+        double unit = 1 / (scale * scale);
+        var u = NelderMead.Minimize(p => Decode(p).Run(y) * unit, [.. start], 0.5, 400 * start.Count);
         var fitted = Decode(u);
         double sse = fitted.Run(y);
         return fitted with { Aicc = n * Math.Log(Math.Max(sse, 1e-300) / n) + 2 * k + 2.0 * k * (k + 1) / (n - k - 1) };

@@ -34,7 +34,8 @@ internal static class NelderMead
             var order = Enumerable.Range(0, d + 1).OrderBy(i => values[i]).ToArray();
             points = order.Select(i => points[i]).ToArray();
             values = order.Select(i => values[i]).ToArray();
-            if (Math.Abs(values[d] - values[0]) <= 1e-10 * (Math.Abs(values[0]) + 1e-10)) break;
+            // Relative only: an absolute floor would stop at once on an objective that is small in its own units.
+            if (Math.Abs(values[d] - values[0]) <= 1e-10 * Math.Abs(values[0])) break;
             Array.Clear(centroid);
             for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) centroid[j] += points[i][j] / d;
             double[] Towards(double t) { var p = new double[d]; for (int j = 0; j < d; j++) p[j] = centroid[j] + t * (points[d][j] - centroid[j]); return p; }
