@@ -76,8 +76,7 @@ public sealed class RnnForecastEngine : IDisposable
         if (UsesClassical)
         {
             var recent = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent);
-            classical = Classical.ClassicalFallback.Forecast(_series.Method, recent, _series.Next, _model.Horizon);
-            if (!UsesNetwork) scores = Classical.ClassicalFallback.Scores(_series.Method, recent, _model.Horizon, _series.Scaler.Scale);
+            (classical, scores) = Classical.ClassicalFallback.ForecastWithScores(_series.Method, recent, _series.Next, _model.Horizon, _series.Scaler.Scale);
         }
         return _model.Decode(UsesNetwork ? _output : null, _series, classical, scores, levels);
     }
@@ -98,7 +97,7 @@ public sealed class RnnForecastEngine : IDisposable
             // The one-step forecast on the adjusted scale (what Decode adds the profile to), as the method makes it.
             double network = UsesNetwork ? _series.LastAdjusted + scaler.Scale * (_output[0] + scaler.Drift) : 0;
             double classical = UsesClassical ? Classical.ClassicalFallback.Forecast(_series.Method, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_recent), _series.Next, 1)[0] : 0;
-            double w = _series.Method.Method == ForecastMethod.Blend ? _series.Method.EtsWeight : UsesNetwork ? 0 : 1;
+            double w = _series.Method.ClassicalWeight;
             a = (1 - w) * network + w * classical;
         }
         if (UsesNetwork)
@@ -124,15 +123,15 @@ public sealed class RnnForecastEngine : IDisposable
         w.Write(_series.Scaler.Drift);
         w.Write(_series.LastAdjusted);
         w.Write(_series.Next);
-        WriteFloats(w, _output);
+        WriteArray(w, _output);
         var states = _model.Session.ReadStates(_stream);
         w.Write(states.Length);
-        foreach (var s in states) WriteFloats(w, s);
+        foreach (var s in states) WriteArray(w, s);
         // Format 3: method, seasons with their profiles, a classical method's recent adjusted values.
         w.Write((int)_series.Method.Method);
         w.Write(_series.Seasons.Length);
-        for (int k = 0; k < _series.Seasons.Length; k++) { w.Write(_series.Seasons[k]); WriteDoubles(w, _series.Profiles[k]); }
-        WriteDoubles(w, [.. _recent]);
+        for (int k = 0; k < _series.Seasons.Length; k++) { w.Write(_series.Seasons[k]); WriteArray(w, _series.Profiles[k]); }
+        WriteArray(w, [.. _recent]);
         // Format 4: exponential smoothing's season and its weight in a blend.
         w.Write(_series.Method.EtsSeason);
         w.Write(_series.Method.EtsWeight);
@@ -176,9 +175,9 @@ public sealed class RnnForecastEngine : IDisposable
             if (magic != MagicWithoutDrift) scaler = scaler with { Drift = r.ReadDouble() };
             double lastA = r.ReadDouble();
             long observations = r.ReadInt64();
-            var output = ReadFloats(r, path, "output length");
+            var output = ReadArray<float>(r, path, "output length");
             var states = new float[Length(r, path, "state count", (stream.Length - stream.Position) / sizeof(int))][];
-            for (int i = 0; i < states.Length; i++) states[i] = ReadFloats(r, path, $"state {i} length");
+            for (int i = 0; i < states.Length; i++) states[i] = ReadArray<float>(r, path, $"state {i} length");
             var expected = model.Session.ZeroStates();
             if (output.Length != model.Horizon || states.Length != expected.Length || states.Where((s, i) => s.Length != expected[i].Length).Any())
                 throw new ModelFileException($"Checkpoint '{path}' does not fit the model: its state has other shapes.");
@@ -194,11 +193,11 @@ public sealed class RnnForecastEngine : IDisposable
                 for (int k = 0; k < seasons.Length; k++)
                 {
                     seasons[k] = r.ReadInt32();
-                    profiles[k] = ReadDoubles(r, path, $"profile {k} length");
+                    profiles[k] = ReadArray<double>(r, path, $"profile {k} length");
                     if (seasons[k] < 2 || profiles[k].Length != seasons[k]) throw new ModelFileException($"Checkpoint '{path}' is corrupt: season {k} is {seasons[k]} with a profile of {profiles[k].Length} values.");
                 }
                 method = new Training.SeriesMethod((ForecastMethod)m, seasons) { Profiles = profiles };
-                recent = [.. ReadDoubles(r, path, "recent values length")];
+                recent = [.. ReadArray<double>(r, path, "recent values length")];
                 if (magic == Magic)
                 {
                     int etsSeason = r.ReadInt32();
@@ -235,32 +234,31 @@ public sealed class RnnForecastEngine : IDisposable
         return n;
     }
 
-    private static void WriteFloats(BinaryWriter w, float[] values)
+    /// <summary>
+    /// A length-prefixed array of floats or doubles, written in one piece in the machine's byte order; the format is
+    /// little-endian (as BinaryWriter writes the other fields), so a big-endian machine is refused rather than misread.
+    /// </summary>
+    private static void WriteArray<T>(BinaryWriter w, T[] values) where T : unmanaged
     {
+        RequireLittleEndian();
         w.Write(values.Length);
-        foreach (var v in values) w.Write(v);
+        w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
-    private static float[] ReadFloats(BinaryReader r, string path, string field)
+    private static void RequireLittleEndian()
     {
-        int n = Length(r, path, field, (r.BaseStream.Length - r.BaseStream.Position) / sizeof(float));
-        var values = new float[n];
-        for (int i = 0; i < n; i++) values[i] = r.ReadSingle();
-        return values;
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Forecast engine checkpoints are little-endian; this machine is not.");
     }
 
-    private static void WriteDoubles(BinaryWriter w, double[] values)
+    /// <summary>Reads what <see cref="WriteArray"/> wrote; the length is checked against what the rest of the file holds.</summary>
+    private static T[] ReadArray<T>(BinaryReader r, string path, string field) where T : unmanaged
     {
-        w.Write(values.Length);
-        foreach (var v in values) w.Write(v);
-    }
-
-    private static double[] ReadDoubles(BinaryReader r, string path, string field)
-    {
-        int n = Length(r, path, field, (r.BaseStream.Length - r.BaseStream.Position) / sizeof(double));
-        var values = new double[n];
-        for (int i = 0; i < n; i++) values[i] = r.ReadDouble();
-        return values;
+        RequireLittleEndian();
+        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        int n = Length(r, path, field, (r.BaseStream.Length - r.BaseStream.Position) / size);
+        var bytes = r.ReadBytes(n * size);
+        if (bytes.Length != n * size) throw new EndOfStreamException();
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(bytes).ToArray();
     }
 
     /// <inheritdoc/>

@@ -93,8 +93,8 @@ public sealed class RnnForecastModel : IDisposable
         var method = series.Method.Method;
         var a = series.Adjusted;
         var context = ClassicalFallback.NeedsNetwork(method) ? ForecastWindows.Context(a, a.Length - 1, Config.Window, series.Scaler.Scale) : [];
-        var classical = method == ForecastMethod.Network ? null : ClassicalFallback.Forecast(series.Method, a, series.Next, Config.Horizon);
-        var scores = ClassicalFallback.Handles(method) ? ClassicalFallback.Scores(series.Method, a, Config.Horizon, series.Scaler.Scale) : null;
+        var (classical, scores) = method == ForecastMethod.Network ? (null, null)
+            : ClassicalFallback.ForecastWithScores(series.Method, a, series.Next, Config.Horizon, series.Scaler.Scale);
         return new RnnForecastInput(this, series, context, classical, scores);
     }
 
@@ -221,18 +221,13 @@ public sealed class RnnForecastModel : IDisposable
     {
         int h = Config.Horizon;
         var scaler = series.Scaler;
-        var method = series.Method;
+        double w = series.Method.ClassicalWeight;
         var centre = new double[h];
         var forecast = new float[h];
-        double Network(int i) => series.LastAdjusted + scaler.Scale * (output![i] + (i + 1) * scaler.Drift);
         for (int i = 0; i < h; i++)
         {
-            double a = method.Method switch
-            {
-                ForecastMethod.Network => Network(i),
-                ForecastMethod.Blend => (1 - method.EtsWeight) * Network(i) + method.EtsWeight * classical![i],
-                _ => classical![i],
-            };
+            double network = w < 1 ? series.LastAdjusted + scaler.Scale * (output![i] + (i + 1) * scaler.Drift) : 0;
+            double a = w > 0 ? (1 - w) * network + w * classical![i] : network;
             centre[i] = a + series.Seasonal(series.Next + i);
             forecast[i] = (float)scaler.Inverse(centre[i]);
         }

@@ -27,13 +27,46 @@ internal static class ClassicalFallback
     /// smoothing keeps its season in its own state, so it reads a with that season's profile added back (a blend's
     /// network had it removed; an ETS series never has it removed) and its forecasts lose it again.
     /// </summary>
-    public static double[] Forecast(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, long next, int horizon)
+    public static double[] Forecast(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, long next, int horizon) =>
+        Run(method, adjusted, next, horizon, scale: null).Forecast;
+
+    /// <summary>
+    /// <see cref="Forecast"/> and, for a method that forecasts alone, the sorted conformal scores
+    /// |a_{o+k} − f_{o,k}| / (s·√k) of its forecasts from the newest origins o, k = 1..min(H, n−1−o), that calibrate
+    /// its intervals (growth as √k, as the network's scores); null for a blend, whose intervals are the network's.
+    /// Theta is refitted on a[..o] at each origin (at least 3 points); ETS is fitted once, and the one run of its
+    /// states through the history both scores the origins and ends where the forecast starts (refitting its six
+    /// candidates at every origin would cost a stream's update forty fits).
+    /// </summary>
+    public static (double[] Forecast, double[]? Scores) ForecastWithScores(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, long next, int horizon, double scale) =>
+        Run(method, adjusted, next, horizon, Handles(method.Method) ? scale : null);
+
+    private static (double[] Forecast, double[]? Scores) Run(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, long next, int horizon, double? scale)
     {
         var a = adjusted[Math.Max(0, adjusted.Length - Memory)..];
-        if (method.Method == ForecastMethod.Theta) return ThetaMethod.Forecast(a, 1, horizon);
-        var f = EtsMethod.Forecast(EtsInput(method, a, next - a.Length), method.EtsSeason, horizon);
-        for (int h = 0; h < horizon; h++) f[h] -= OwnSeasonal(method, next + h);
-        return f;
+        int n = a.Length, firstOrigin = Math.Max(2, n - 1 - MaxOrigins);
+        var scores = scale is null ? null : new List<double>();
+        double[] forecast;
+        if (method.Method == ForecastMethod.Theta)
+        {
+            forecast = ThetaMethod.Forecast(a, 1, horizon);
+            for (int o = firstOrigin; scores is not null && o <= n - 2; o++)
+            {
+                var f = ThetaMethod.Forecast(a[..(o + 1)], 1, Math.Min(horizon, n - 1 - o));
+                for (int k = 1; k <= f.Length; k++) scores.Add(Math.Abs(a[o + k] - f[k - 1]) / scale!.Value / Math.Sqrt(k));
+            }
+        }
+        else
+        {
+            // The own season's profile cancels in the scores' errors: y − ŷ = a − â.
+            var y = EtsInput(method, a, next - n);
+            var fit = EtsMethod.Fit(y, method.EtsSeason);
+            fit.Run(y, scores, firstOrigin, horizon, scale ?? 1);
+            forecast = fit.Forecast(horizon);
+            for (int h = 0; h < horizon; h++) forecast[h] -= OwnSeasonal(method, next + h);
+        }
+        scores?.Sort();
+        return (forecast, scores is null ? null : [.. scores]);
     }
 
     /// <summary>What exponential smoothing reads: adjusted values (the first at time index <paramref name="first"/>) with the profile of its own season added back.</summary>
@@ -49,30 +82,6 @@ internal static class ClassicalFallback
     {
         int k = Array.IndexOf(method.Seasons, method.EtsSeason);
         return method.EtsSeason > 1 && k >= 0 ? method.Profiles[k][(int)(t % method.EtsSeason)] : 0;
-    }
-
-    /// <summary>
-    /// Sorted conformal scores |a_{o+k} − f_{o,k}| / (s·√k) of the method's forecasts from the newest origins o,
-    /// k = 1..min(H, n−1−o); growth as √k, as the network's scores. Theta is refitted on a[..o] at each origin (at
-    /// least 3 points); ETS is fitted once and its states run through the history (refitting its six candidates at
-    /// every origin would cost a stream's update forty fits).
-    /// </summary>
-    public static double[] Scores(Training.SeriesMethod method, ReadOnlySpan<double> adjusted, int horizon, double scale)
-    {
-        var a = adjusted[Math.Max(0, adjusted.Length - Memory)..];
-        int n = a.Length;
-        var scores = new List<double>();
-        int first = Math.Max(2, n - 1 - MaxOrigins);
-        if (method.Method == ForecastMethod.Theta)
-            for (int o = first; o <= n - 2; o++)
-            {
-                var f = ThetaMethod.Forecast(a[..(o + 1)], 1, Math.Min(horizon, n - 1 - o));
-                for (int k = 1; k <= f.Length; k++) scores.Add(Math.Abs(a[o + k] - f[k - 1]) / scale / Math.Sqrt(k));
-            }
-        else
-            EtsMethod.Fit(a, method.EtsSeason).Run(a, scores, first, horizon, scale);   // an ETS series' profiles are all longer than its own season: a is its input
-        scores.Sort();
-        return [.. scores];
     }
 
     /// <summary>

@@ -90,6 +90,14 @@ internal sealed record SeriesMethod(
     /// <summary>Exponential smoothing's weight in a <see cref="ForecastMethod.Blend"/> (the network's is 1 − w).</summary>
     [JsonPropertyName("ets_weight")] public double EtsWeight { get; init; }
 
+    /// <summary>The classical forecast's weight in this series' forecast: 0 for the network, <see cref="EtsWeight"/> for a blend, 1 for a classical method alone.</summary>
+    [JsonIgnore] public double ClassicalWeight => Method switch
+    {
+        ForecastMethod.Network => 0,
+        ForecastMethod.Blend => EtsWeight,
+        _ => 1,
+    };
+
     /// <summary>The season ETS's own state takes: the longest season it takes (at most <see cref="Classical.EtsMethod.MaxSeason"/>) that n points cover twice, as R's ets takes a series' frequency.</summary>
     public static int OwnEtsSeason(int n, IReadOnlyList<int> seasons) =>
         seasons.Where(m => m > 1 && m <= Classical.EtsMethod.MaxSeason && n >= 2 * m + 2).DefaultIfEmpty(1).Max();
